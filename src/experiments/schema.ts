@@ -1,0 +1,95 @@
+// Strict zod schemas of the experiment files (unknown keys are errors). The
+// shapes after parsing are normalised into types.ts by the loaders.
+import {z} from 'zod'
+import {CONFIG_NAMES, TABLE_NAMES, TECHNIQUES} from './types.js'
+
+const positive = z.number().positive()
+const positiveInt = z.number().int().positive()
+const fraction = z.number().min(0).max(1)
+
+export const profileSchema = z.strictObject({
+  name: z.string().min(1),
+  description: z.string(),
+  dataset: z.string().min(1),
+  numClasses: z.number().int().min(2),
+  crop: z.number().int().min(32).multipleOf(32),
+  widthFactor: positive.max(1),
+  fcWidth: positiveInt,
+  batchSize: positiveInt,
+  epochs: z.strictObject({base: positiveInt, s384: positiveInt, jitter: positiveInt}),
+  lr: z.strictObject({
+    initial: positive,
+    finetune: positive,
+    decayFactor: positive.max(1),
+    maxDecays: z.number().int().min(0),
+    patience: z.number().int().min(0),
+  }),
+  momentum: fraction,
+  weightDecay: z.number().min(0),
+  dropout: fraction,
+  colorShiftStd: z.number().min(0),
+  init: z.discriminatedUnion('kind', [
+    z.strictObject({kind: z.literal('normal'), std: positive}),
+    z.strictObject({kind: z.literal('glorot')}),
+  ]),
+  maxTrainImages: positiveInt.optional(),
+  maxValImages: positiveInt.optional(),
+  evalBatchSize: positiveInt,
+  seed: z.number().int().min(0),
+  timeBudgetMinutes: positive.optional(),
+})
+
+/** Training scale at paper scale: fixed S or a jitter range [Smin, Smax]. */
+const scaleSchema = z.union([positiveInt, z.tuple([positiveInt, positiveInt])], {
+  error: 'expected a number (fixed S) or [Smin, Smax]',
+})
+
+/** Q values are paper scale; 224 is the smallest (a whole crop). */
+const qSchema = z.array(z.number().int().min(224)).min(1)
+
+const netRefSchema = z.strictObject({
+  config: z.enum(CONFIG_NAMES as [string, ...string[]]),
+  scale: scaleSchema,
+  q: qSchema.optional(),
+})
+
+const rowSchema = z.strictObject({
+  id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._+-]*$/, {error: 'ids are letters, digits, ".", "_", "+" and "-"'}),
+  label: z.string().min(1).optional(),
+  /** one net, or `nets` for a fusion row */
+  net: netRefSchema.optional(),
+  nets: z.array(netRefSchema).min(1).optional(),
+  technique: z.enum(TECHNIQUES as [string, ...string[]]),
+  /** the Q set of the row's nets, unless a net gives its own */
+  q: qSchema.optional(),
+  paper: z.strictObject({top1: positive, top5: positive, top5Test: positive.optional()}),
+})
+
+export const tableFileSchema = z.strictObject({
+  table: z.enum(TABLE_NAMES as [string, ...string[]]),
+  title: z.string().min(1),
+  description: z.string().default(''),
+  rows: z.array(rowSchema).min(1),
+})
+
+const rowRef = z.string().regex(/^table[3-6]\/[A-Za-z0-9._+-]+$/, {error: 'expected a row reference like "table3/A-256"'})
+
+export const claimsFileSchema = z.strictObject({
+  claims: z
+    .array(
+      z.strictObject({
+        id: z.string().min(1),
+        text: z.string().min(1),
+        section: z.string().min(1),
+        metric: z.enum(['top1', 'top5', 'both']),
+        comparisons: z
+          .array(z.strictObject({subject: rowRef, reference: rowRef, expect: z.enum(['lower', 'not-lower'])}))
+          .min(1),
+      }),
+    )
+    .min(1),
+})
+
+export type ProfileFile = z.infer<typeof profileSchema>
+export type TableFile = z.infer<typeof tableFileSchema>
+export type ClaimsFile = z.infer<typeof claimsFileSchema>

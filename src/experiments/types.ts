@@ -1,0 +1,129 @@
+// Shared data shapes of the declarative experiments: profiles, paper tables,
+// qualitative claims and row results. Profile and RowResult are the contracts
+// of ARCHITECTURE.md; the table and claim shapes are what the YAML files hold.
+
+export type ConfigName = 'A' | 'A-LRN' | 'B' | 'C' | 'D' | 'E'
+export const CONFIG_NAMES: readonly ConfigName[] = ['A', 'A-LRN', 'B', 'C', 'D', 'E']
+
+export type TableName = 'table3' | 'table4' | 'table5' | 'table6'
+export const TABLE_NAMES: readonly TableName[] = ['table3', 'table4', 'table5', 'table6']
+
+export type InitSpec = {kind: 'normal'; std: number} | {kind: 'glorot'}
+
+export interface Profile {
+  name: string
+  description: string
+  /** default dataset: a name ('imagenette') or a path; --data overrides */
+  dataset: string
+  /** of the default dataset (the real count comes from the data) */
+  numClasses: number
+  /** training crop (paper 224), a multiple of 32 */
+  crop: number
+  /** conv channels x this (paper 1) */
+  widthFactor: number
+  /** FC-4096 -> this (paper 4096) */
+  fcWidth: number
+  batchSize: number
+  /** caps per stage (paper 74 for all) */
+  epochs: {base: number; s384: number; jitter: number}
+  lr: {initial: number; finetune: number; decayFactor: number; maxDecays: number; patience: number}
+  momentum: number
+  weightDecay: number
+  dropout: number
+  colorShiftStd: number
+  init: InitSpec
+  /** optional caps (smoke) */
+  maxTrainImages?: number
+  maxValImages?: number
+  evalBatchSize: number
+  seed: number
+  /** optional wall-time budget of `all` on this profile; `plan` compares its estimate to it (addition to the contract) */
+  timeBudgetMinutes?: number
+}
+
+/**
+ * A training scale at paper scale: a fixed smallest side S, or a jitter range
+ * [Smin, Smax] drawn per image.
+ */
+export type TrainScale = number | [number, number]
+
+/** Evaluation technique of a row; 'multi-crop+dense' averages the two [4.3]. */
+export type Technique = 'dense' | 'multi-crop' | 'multi-crop+dense'
+export const TECHNIQUES: readonly Technique[] = ['dense', 'multi-crop', 'multi-crop+dense']
+
+/** One net of a row: a config trained at a scale, evaluated at the Q set (paper scale). */
+export interface NetRef {
+  config: ConfigName
+  scale: TrainScale
+  /** paper-scale test scales; posteriors are averaged over them */
+  q: number[]
+}
+
+export interface PaperNumbers {
+  top1: number
+  top5: number
+  top5Test?: number
+}
+
+/** One paper row: its nets (several = fusion), technique and published errors. */
+export interface TableRow {
+  table: TableName
+  /** unique within its table; claims refer to rows as `<table>/<id>` */
+  id: string
+  /** e.g. "D S=[256;512] Q=256,384,512 dense" (derived unless given) */
+  label: string
+  nets: NetRef[]
+  technique: Technique
+  paper: PaperNumbers
+  /** where the row sits in its YAML file (for file:line messages downstream) */
+  source: {file: string; line: number}
+}
+
+export interface TableSpec {
+  table: TableName
+  title: string
+  description: string
+  rows: TableRow[]
+  file: string
+}
+
+/**
+ * A qualitative claim of the paper, checked against reproduced rows.
+ *
+ * Every comparison names two rows as `<table>/<id>`; `expect: 'lower'` means the
+ * paper says `subject` has a lower error than `reference`, `expect: 'not-lower'`
+ * means the paper says `subject` does not improve on `reference` (e.g. LRN on A).
+ * The report module gives each comparison a verdict (holds / fails / within noise,
+ * using the confidence intervals) and the claim the combined verdict: it holds
+ * when every comparison holds. `metric` says which error(s) the claim is about.
+ */
+export interface ClaimComparison {
+  subject: string
+  reference: string
+  expect: 'lower' | 'not-lower'
+}
+
+export interface Claim {
+  id: string
+  /** the paper's statement, one sentence */
+  text: string
+  /** paper section, e.g. "4.1" */
+  section: string
+  metric: 'top1' | 'top5' | 'both'
+  comparisons: ClaimComparison[]
+  source: {file: string; line: number}
+}
+
+/** Row results (runner -> report), as in ARCHITECTURE.md. */
+export interface RowResult {
+  table: TableName
+  /** row id from the YAML */
+  id: string
+  /** e.g. "D S=[256;512] Q=256,384,512 dense" */
+  label: string
+  paper: {top1: number; top5: number; top5Test?: number}
+  reproduced?: {top1Err: number; top5Err: number; top1Ci: [number, number]; top5Ci: [number, number]; n: number; skipped: number}
+  status: 'ok' | 'pending' | 'failed'
+  error?: string
+  jobs: {key: string; kind: 'train' | 'eval' | 'combine'; wallMs?: number; metricsPath?: string}[]
+}
