@@ -1,0 +1,67 @@
+// Vega-Lite spec: per paper row, the paper's top-1 error next to the reproduced one with
+// its 95% CI as an error bar. Rows keep the paper's order top to bottom.
+import type {TopLevelSpec} from 'vega-lite'
+import {pct} from './format.js'
+import type {RowResult} from './row-result.js'
+
+interface Datum {
+  row: string
+  order: number
+  source: 'paper' | 'reproduced'
+  err: number
+  lo: number
+  hi: number
+  text: string
+}
+
+function rowName(r: RowResult): string {
+  return `${r.id}: ${r.label}`
+}
+
+export function errorChartData(rows: readonly RowResult[]): Datum[] {
+  const data: Datum[] = []
+  rows.forEach((r, order) => {
+    const row = rowName(r)
+    const p = r.paper.top1
+    data.push({row, order, source: 'paper', err: p, lo: p, hi: p, text: pct(p, 1)})
+    if (r.reproduced) {
+      const q = r.reproduced
+      data.push({row, order, source: 'reproduced', err: q.top1Err, lo: q.top1Ci[0], hi: q.top1Ci[1], text: pct(q.top1Err, 1)})
+    }
+  })
+  return data
+}
+
+export function errorChartSpec(title: string, rows: readonly RowResult[]): TopLevelSpec {
+  const y = {field: 'row', type: 'nominal' as const, sort: rows.map(rowName), title: null, axis: {labelLimit: 320}}
+  const yOffset = {field: 'source', type: 'nominal' as const, scale: {domain: ['paper', 'reproduced']}}
+  const color = {
+    field: 'source',
+    type: 'nominal' as const,
+    scale: {domain: ['paper', 'reproduced'], range: ['#4c78a8', '#e45756']},
+    legend: {title: null, orient: 'bottom' as const},
+  }
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    title: {text: title, subtitle: 'top-1 error (%), reproduced with 95% CI', anchor: 'start'},
+    width: 420,
+    height: {step: 28},
+    background: 'white',
+    config: {font: 'DejaVu Sans'},
+    data: {values: errorChartData(rows)},
+    layer: [
+      {
+        mark: {type: 'rule', strokeWidth: 2},
+        encoding: {y, yOffset, x: {field: 'lo', type: 'quantitative', title: 'top-1 error (%)', scale: {zero: false}}, x2: {field: 'hi'}, color},
+      },
+      {
+        mark: {type: 'point', filled: true, size: 70},
+        encoding: {y, yOffset, x: {field: 'err', type: 'quantitative'}, color, shape: {field: 'source', type: 'nominal', legend: null}},
+      },
+      {
+        mark: {type: 'text', align: 'left', dx: 7, fontSize: 10},
+        encoding: {y, yOffset, x: {field: 'hi', type: 'quantitative'}, text: {field: 'text'}, color: {...color, legend: null}},
+      },
+    ],
+  }
+}

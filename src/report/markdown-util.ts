@@ -1,0 +1,11 @@
+// Markdown table building with cell escaping: labels and error messages may contain '|'.
+
+export function cell(text: string): string {
+  return text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ')
+}
+
+export function markdownTable(head: string[], body: string[][], align?: ('l' | 'r')[]): string {
+  const sep = head.map((_, i) => (align?.[i] === 'r' ? '---:' : '---'))
+  const line = (cells: string[]) => `| ${cells.map(cell).join(' | ')} |`
+  return [line(head), `|${sep.join('|')}|`, ...body.map(line)].join('\n')
+}

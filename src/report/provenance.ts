@@ -1,0 +1,69 @@
+// Where a set of numbers came from: enough to rerun it or to tell two reports apart.
+import {duration} from './format.js'
+import type {RowResult} from './row-result.js'
+
+export interface Provenance {
+  profile: string
+  dataset: {path: string; trainImages: number; valImages: number; id: string}
+  backend: string
+  device: string
+  gitCommit: string
+  /** ISO date-time of the run (or of the report when re-rendered) */
+  date: string
+}
+
+export interface JobTime {
+  key: string
+  kind: string
+  wallMs?: number
+}
+
+/** Each job once (train jobs are shared between rows and tables), in first-seen order. */
+export function jobTimes(rows: readonly RowResult[]): JobTime[] {
+  const seen = new Map<string, JobTime>()
+  for (const row of rows) {
+    for (const j of row.jobs) {
+      const prev = seen.get(j.key)
+      if (!prev) seen.set(j.key, {key: j.key, kind: j.kind, wallMs: j.wallMs})
+      else if (prev.wallMs === undefined && j.wallMs !== undefined) prev.wallMs = j.wallMs
+    }
+  }
+  return [...seen.values()]
+}
+
+export function totalWallMs(jobs: readonly JobTime[]): number {
+  return jobs.reduce((a, j) => a + (j.wallMs ?? 0), 0)
+}
+
+/** The Markdown header block of every report file. */
+export function provenanceMarkdown(p: Provenance, rows: readonly RowResult[]): string {
+  const jobs = jobTimes(rows)
+  const timed = jobs.filter((j) => j.wallMs !== undefined)
+  const lines = [
+    `| | |`,
+    `|---|---|`,
+    `| profile | \`${p.profile}\` |`,
+    `| dataset | \`${p.dataset.path}\` (${p.dataset.trainImages} train / ${p.dataset.valImages} val images, id \`${p.dataset.id}\`) |`,
+    `| backend | ${p.backend} on ${p.device} |`,
+    `| git commit | \`${p.gitCommit}\` |`,
+    `| date | ${p.date} |`,
+    `| wall time | ${duration(totalWallMs(jobs))} over ${timed.length} timed of ${jobs.length} jobs |`,
+  ]
+  return lines.join('\n')
+}
+
+/** Per-job wall times, collapsed so a long report stays readable. */
+export function jobTimesMarkdown(rows: readonly RowResult[]): string {
+  const jobs = jobTimes(rows)
+  if (jobs.length === 0) return '_No jobs recorded._'
+  const body = jobs.map((j) => `| \`${j.key}\` | ${j.kind} | ${j.wallMs === undefined ? 'not run' : duration(j.wallMs)} |`)
+  return [
+    '<details><summary>Wall time per job</summary>',
+    '',
+    '| job | kind | wall time |',
+    '|---|---|---|',
+    ...body,
+    '',
+    '</details>',
+  ].join('\n')
+}

@@ -1,0 +1,66 @@
+// Entry point of the report module: everything under results/<profile>/ from row results.
+import {mkdir, writeFile} from 'node:fs/promises'
+import path from 'node:path'
+import {evaluateClaims, type Claim} from './claims.js'
+import {curvesChartSpec} from './curves-chart.js'
+import {errorChartSpec} from './error-chart.js'
+import {readCurves} from './metrics-read.js'
+import {jobTimes, type Provenance} from './provenance.js'
+import {writeChart} from './render-chart.js'
+import {rowsOfTable, TABLE_TITLES, tablesPresent, type RowResult} from './row-result.js'
+import {summaryMarkdown} from './summary-markdown.js'
+import {tableCsv} from './table-csv.js'
+import {tableReportMarkdown} from './table-report.js'
+
+export interface WriteReportsOptions {
+  profile: string
+  /** results/<profile> */
+  outDir: string
+  rows: RowResult[]
+  claims: Claim[]
+  provenance: Provenance
+  /** training metrics per net; defaults to the train jobs' metricsPath in `rows` */
+  curves?: {net: string; metricsPath: string}[]
+}
+
+/** Train jobs are shared by many rows; each is one curve, named by its job key. */
+export function curvesFromRows(rows: readonly RowResult[]): {net: string; metricsPath: string}[] {
+  const seen = new Map<string, string>()
+  for (const r of rows) for (const j of r.jobs) if (j.kind === 'train' && j.metricsPath && !seen.has(j.key)) seen.set(j.key, j.metricsPath)
+  return [...seen].map(([net, metricsPath]) => ({net, metricsPath}))
+}
+
+export async function writeReports(opts: WriteReportsOptions): Promise<{files: string[]}> {
+  const {outDir, rows, provenance} = opts
+  const chartDir = path.join(outDir, 'charts')
+  await mkdir(chartDir, {recursive: true})
+  const files: string[] = []
+  const write = async (name: string, text: string) => {
+    const p = path.join(outDir, name)
+    await writeFile(p, text)
+    files.push(p)
+  }
+  const claims = evaluateClaims(opts.claims, rows)
+
+  const tableCharts: Record<string, string> = {}
+  for (const t of tablesPresent(rows)) {
+    const chart = await writeChart(errorChartSpec(TABLE_TITLES[t], rowsOfTable(rows, t)), path.join(chartDir, t))
+    files.push(chart.svg, chart.png)
+    tableCharts[t] = path.relative(outDir, chart.png)
+    await write(`${t}.md`, tableReportMarkdown(t, rowsOfTable(rows, t), provenance, claims, tableCharts[t]))
+    await write(`${t}.csv`, tableCsv(rowsOfTable(rows, t)))
+  }
+
+  let curvesChart: string | undefined
+  const points = await readCurves(opts.curves ?? curvesFromRows(rows))
+  if (points.length > 0) {
+    const chart = await writeChart(curvesChartSpec(`Training curves (profile ${opts.profile})`, points), path.join(chartDir, 'training-curves'))
+    files.push(chart.svg, chart.png)
+    curvesChart = path.relative(outDir, chart.png)
+  }
+
+  await write('summary.md', summaryMarkdown({provenance, rows, claims, tableCharts, curvesChart}))
+  // The CSVs cannot carry a header block; this sidecar says where their numbers came from.
+  await write('provenance.json', JSON.stringify({...provenance, jobs: jobTimes(rows)}, null, 2) + '\n')
+  return {files}
+}
