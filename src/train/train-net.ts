@@ -1,0 +1,310 @@
+// The training loop: one visible loop over epochs and batches, with the paper's
+// SGD / lr schedule [3.1], a checkpoint after every epoch (and on interrupt), and
+// resume from the checkpoint in outDir. Given the same job, a run that was killed
+// and resumed ends with the same weights, bit for bit, as one that was not: the
+// checkpoint holds weights and momentum exactly, data draws depend on
+// (seed, epoch, position) and dropout masks on (seed, epoch, step).
+import {mkdir} from 'node:fs/promises'
+import path from 'node:path'
+import * as tf from '@tensorflow/tfjs-core'
+import {indexImageFolder} from '../data/imageFolder.js'
+import {datasetStats} from '../data/stats.js'
+import {TrainBatchStream} from '../data/trainBatchStream.js'
+import {VggNet} from '../models/index.js'
+import {removeStaleTemps} from './atomic-write.js'
+import {loadCheckpoint, writeCheckpoint, type Checkpoint, type CheckpointState, type PartialEpoch} from './checkpoint.js'
+import {CropCache} from './crop-cache.js'
+import {initIdentity, initNet} from './init-net.js'
+import {inputsHash, jobDifferences} from './inputs-hash.js'
+import {METRICS_JSONL, writeMetricsFiles} from './metrics-files.js'
+import {EpochProgress} from './progress.js'
+import {initialSchedule, scheduleAfterEpoch} from './schedule.js'
+import {RNG_SCHEME, dropoutSeed} from './seeds.js'
+import {SgdMomentum} from './sgd-momentum.js'
+import {EpochBoard} from './tensorboard.js'
+import {TrainError} from './train-error.js'
+import {trainStep} from './train-step.js'
+import {checkJob} from './check-job.js'
+import type {EpochMetrics, TrainHooks, TrainJob, TrainResult} from './types.js'
+import {validateCenterCrop} from './validate-center-crop.js'
+
+export const CHECKPOINT_FILE = 'checkpoint.ckpt'
+
+/**
+ * Loss / accuracy sums stay on the backend and are read every this many steps
+ * (and at epoch end): each read is a sync point, and the NaN check rides on it.
+ */
+export const READ_EVERY_STEPS = 20
+
+export function checkpointPath(outDir: string): string {
+  return path.join(outDir, CHECKPOINT_FILE)
+}
+
+/** TrainResult plus a human-readable reason when training stopped early. */
+export interface TrainOutcome extends TrainResult {
+  message?: string
+}
+
+export async function trainNet(job: TrainJob, hooks: TrainHooks = {}): Promise<TrainOutcome> {
+  checkJob(job)
+  const sessionStart = performance.now()
+  const outDir = path.resolve(job.outDir)
+  await mkdir(outDir, {recursive: true})
+  const ckptFile = checkpointPath(outDir)
+  await removeStaleTemps(ckptFile)
+  const metricsPath = path.join(outDir, METRICS_JSONL)
+
+  const index = await indexImageFolder(job.dataRoot)
+  if (index.classes.length !== job.net.numClasses) {
+    throw new TrainError(`net has ${job.net.numClasses} classes but ${index.root} has ${index.classes.length}`)
+  }
+  const stats = await datasetStats(index)
+  const hash = inputsHash(job, index.id, await initIdentity(job))
+
+  // Resume from outDir's checkpoint, or build the initial net and checkpoint it
+  // (so a NaN or a kill in the first epoch still leaves a valid starting point).
+  const existing = await loadIfPresent(ckptFile)
+  let state: CheckpointState
+  let net: VggNet
+  if (existing !== undefined) {
+    if (existing.inputsHash !== hash) {
+      const diff = jobDifferences(existing.job, job)
+      throw new TrainError(
+        `${ckptFile} was written by a different job (${diff.length > 0 ? `differs in ${diff.join(', ')}` : 'different data or init checkpoint'}); ` +
+          'use another output folder or delete this one',
+      )
+    }
+    const {weights, momentum: _momentum, ...rest} = existing
+    state = {...rest, job}
+    if (finishedBefore(state, job)) {
+      return resultOf(state, ckptFile, metricsPath, state.stoppedBy ?? 'epochs', state.wallMs)
+    }
+    state.stoppedBy = undefined
+    net = new VggNet(state.net, weights)
+  } else {
+    net = await initNet(job)
+    state = {
+      net: {...job.net},
+      epoch: 0,
+      step: 0,
+      batchInEpoch: 0,
+      schedule: initialSchedule(job.lr),
+      rng: {seed: job.seed, scheme: RNG_SCHEME},
+      inputsHash: hash,
+      metrics: [],
+      wallMs: 0,
+      job,
+      datasetId: index.id,
+      classes: index.classes,
+      meanRgb: stats.meanRgb,
+    }
+  }
+
+  const opt = new SgdMomentum(net.variables, (n) => net.isWeight(n), {momentum: job.momentum, weightDecay: job.weightDecay})
+  const stream = new TrainBatchStream(index, stats, {
+    crop: job.net.crop,
+    scaleMin: job.scaleMin,
+    scaleMax: job.scaleMax,
+    batchSize: job.batchSize,
+    seed: job.seed,
+    maxImages: job.maxTrainImages,
+    colorShiftStd: job.colorShiftStd,
+  })
+  const progress = EpochProgress.forStderr(hooks.quiet)
+  const board = new EpochBoard(outDir)
+  const valCache = new CropCache()
+  const wallBase = state.wallMs
+  const wallNow = () => wallBase + (performance.now() - sessionStart)
+  const save = async () => {
+    state.wallMs = wallNow()
+    const ckpt: Checkpoint = {...state, weights: net.getWeights(), momentum: opt.getState()}
+    await writeCheckpoint(ckptFile, ckpt)
+  }
+  const done = (stoppedBy: TrainResult['stoppedBy'], message?: string): TrainOutcome => ({
+    ...resultOf(state, ckptFile, metricsPath, stoppedBy, wallNow()),
+    message,
+  })
+
+  try {
+    if (existing !== undefined) {
+      opt.setState(existing.momentum)
+      // Metrics files may lag the checkpoint if a kill came between the two writes.
+      await writeMetricsFiles(outDir, state.metrics)
+    } else {
+      await save()
+    }
+
+    for (;;) {
+      if (hooks.signal?.aborted) return done('interrupt', 'interrupted; the checkpoint is current')
+      const e = state.epoch // 0-based index of the epoch being trained
+      const lr = state.schedule.lr
+      const partial: PartialEpoch = state.partial ?? {lossSum: 0, top1Correct: 0, top5Correct: 0, images: 0, trainMs: 0, dataWaitMs: 0}
+      const lrT = tf.scalar(lr)
+      let sums = tf.zeros([3]) as tf.Tensor1D // [loss*n, top1 hits, top5 hits] since `partial`
+      let read = {lossSum: partial.lossSum, top1: partial.top1Correct, top5: partial.top5Correct}
+      const readSums = () => {
+        const [l, t1, t5] = sums.dataSync()
+        read = {lossSum: partial.lossSum + l, top1: partial.top1Correct + t1, top5: partial.top5Correct + t5}
+        return Number.isFinite(l)
+      }
+      let images = partial.images
+      let waitMs = partial.dataWaitMs
+      const trainStart = performance.now()
+      const trainMs = () => partial.trainMs + (performance.now() - trainStart)
+      const snapshot = (): PartialEpoch => ({
+        lossSum: read.lossSum,
+        top1Correct: read.top1,
+        top5Correct: read.top5,
+        images,
+        trainMs: trainMs(),
+        dataWaitMs: waitMs,
+      })
+      let outcome: 'ok' | 'nan' | 'interrupt' = 'ok'
+      progress.start(e + 1, job.maxEpochs, stream.batchesPerEpoch, state.batchInEpoch)
+      const batches = stream.batches(e, state.batchInEpoch)[Symbol.asyncIterator]()
+      try {
+        for (;;) {
+          if (hooks.signal?.aborted) {
+            outcome = 'interrupt'
+            break
+          }
+          const waitStart = performance.now()
+          const next = await batches.next()
+          waitMs += performance.now() - waitStart
+          if (next.done === true) break
+          const b = next.value
+          if (b.n > 0) {
+            const stepSums = tf.tidy(() => {
+              const x = tf.tensor4d(b.images, [b.n, b.crop, b.crop, 3])
+              const y = tf.tensor1d(b.labels, 'int32')
+              return trainStep(net, opt, x, y, lrT, dropoutSeed(job.seed, e, state.step), job.dropout)
+            })
+            const added = tf.add(sums, stepSums) as tf.Tensor1D
+            sums.dispose()
+            stepSums.dispose()
+            sums = added
+            state.step += 1
+            images += b.n
+          }
+          state.batchInEpoch += 1
+          if (state.batchInEpoch % READ_EVERY_STEPS === 0) {
+            if (!readSums()) {
+              outcome = 'nan'
+              break
+            }
+            progress.update(state.batchInEpoch, {
+              loss: images > 0 ? (read.lossSum / images).toFixed(4) : '-',
+              ips: (images / (trainMs() / 1000)).toFixed(1),
+            })
+          }
+        }
+        if (outcome !== 'nan' && !readSums()) outcome = 'nan'
+      } finally {
+        await batches.return?.(undefined)
+        progress.stop()
+        lrT.dispose()
+        sums.dispose()
+      }
+      if (outcome === 'nan') {
+        return done('nan', nanMessage(e + 1, state.step, lr, ckptFile, state.epoch))
+      }
+      if (outcome === 'interrupt') {
+        state.partial = snapshot()
+        await save()
+        return done('interrupt', `interrupted in epoch ${e + 1} at batch ${state.batchInEpoch}/${stream.batchesPerEpoch}; checkpoint written`)
+      }
+
+      const epochPart = snapshot()
+      const valStart = performance.now()
+      const val = await validateCenterCrop(net, index.val, {
+        meanRgb: stats.meanRgb,
+        scale: job.valScale,
+        batchSize: job.batchSize,
+        maxImages: job.maxValImages,
+        cache: valCache,
+        signal: hooks.signal,
+      })
+      if (!val.complete) {
+        // All batches done, validation pending: resume goes straight to validation.
+        state.partial = epochPart
+        await save()
+        return done('interrupt', `interrupted during validation of epoch ${e + 1}; checkpoint written`)
+      }
+      const valMs = performance.now() - valStart
+      const sched = scheduleAfterEpoch(state.schedule, val.top1Acc, e + 1, job.lr)
+      const n = epochPart.images
+      const m: EpochMetrics = {
+        epoch: e + 1,
+        step: state.step,
+        lr,
+        trainLoss: n > 0 ? epochPart.lossSum / n : NaN,
+        trainTop1Err: n > 0 ? (100 * (n - epochPart.top1Correct)) / n : NaN,
+        trainTop5Err: n > 0 ? (100 * (n - epochPart.top5Correct)) / n : NaN,
+        valTop1Err: val.top1Err,
+        valTop5Err: val.top5Err,
+        valN: val.n,
+        valSkipped: val.skipped.length,
+        trainImages: n,
+        imgPerS: n / (epochPart.trainMs / 1000),
+        dataWaitMs: epochPart.dataWaitMs,
+        dataWaitFrac: epochPart.trainMs > 0 ? epochPart.dataWaitMs / epochPart.trainMs : 0,
+        epochMs: epochPart.trainMs,
+        valMs,
+        nextLr: sched.state.lr,
+        time: new Date().toISOString(),
+      }
+      state.schedule = sched.state
+      state.epoch = e + 1
+      state.batchInEpoch = 0
+      state.partial = undefined
+      state.metrics = [...state.metrics, m]
+      state.stoppedBy = sched.stop ? 'schedule' : state.epoch >= job.maxEpochs ? 'epochs' : undefined
+      await save()
+      await writeMetricsFiles(outDir, state.metrics)
+      board.log(m)
+      hooks.onEpoch?.(m)
+      if (state.stoppedBy !== undefined) return done(state.stoppedBy)
+    }
+  } finally {
+    progress.stop()
+    await stream.close()
+    opt.dispose()
+    net.dispose()
+  }
+}
+
+async function loadIfPresent(file: string): Promise<Checkpoint | undefined> {
+  try {
+    return await loadCheckpoint(file)
+  } catch (error) {
+    if ((error as {code?: string}).code === 'ENOENT') return undefined
+    throw error
+  }
+}
+
+/** A run already over for this job: by schedule, or at/after its epoch cap. */
+function finishedBefore(state: CheckpointState, job: TrainJob): boolean {
+  if (state.stoppedBy === 'schedule') return true
+  return state.epoch >= job.maxEpochs && state.batchInEpoch === 0
+}
+
+function resultOf(state: CheckpointState, checkpoint: string, metricsPath: string, stoppedBy: TrainResult['stoppedBy'], wallMs: number): TrainResult {
+  const last = state.metrics.at(-1)
+  return {
+    checkpoint,
+    epochs: state.epoch,
+    stoppedBy,
+    valTop1Err: last?.valTop1Err ?? NaN,
+    valTop5Err: last?.valTop5Err ?? NaN,
+    metricsPath,
+    wallMs,
+  }
+}
+
+function nanMessage(epoch: number, step: number, lr: number, ckptFile: string, lastGoodEpoch: number): string {
+  return (
+    `training diverged: the loss became NaN/Inf in epoch ${epoch} (by step ${step}, lr ${lr}). ` +
+    `Stopped this net; the last good checkpoint ${ckptFile} (after epoch ${lastGoodEpoch}) is kept. ` +
+    'Try a lower initial learning rate or a smaller init std.'
+  )
+}

@@ -1,0 +1,104 @@
+// Shapes of the training module (ARCHITECTURE.md, "train/"), plus the per-epoch
+// metrics and the structural view of a net that training needs.
+import type * as tf from '@tensorflow/tfjs-core'
+import type {InitSpec, NetSpec, WeightMap} from '../models/types.js'
+
+export type TrainInit =
+  | {from: 'random'; spec: InitSpec}
+  | {from: 'A'; checkpoint: string; spec: InitSpec}
+  | {from: 'checkpoint'; checkpoint: string}
+
+export interface LrPolicy {
+  initial: number
+  /** lr is multiplied by this on a plateau (paper: divided by 10) */
+  decayFactor: number
+  /** after this many decays the next plateau stops training (paper: 3) */
+  maxDecays: number
+  /** epochs without a val top-1 improvement that make a plateau */
+  patience: number
+}
+
+export interface TrainJob {
+  net: NetSpec
+  init: TrainInit
+  dataRoot: string
+  /** training scale S range (equal for single-scale training) */
+  scaleMin: number
+  scaleMax: number
+  batchSize: number
+  maxEpochs: number
+  lr: LrPolicy
+  momentum: number
+  weightDecay: number
+  /** dropout rate of fc6/fc7 (applied by the net) */
+  dropout: number
+  colorShiftStd: number
+  seed: number
+  /** Q of the per-epoch single centre-crop validation */
+  valScale: number
+  outDir: string
+  maxTrainImages?: number
+  maxValImages?: number
+}
+
+export type StoppedBy = 'schedule' | 'epochs' | 'nan' | 'interrupt'
+
+export interface TrainResult {
+  checkpoint: string
+  /** completed epochs */
+  epochs: number
+  stoppedBy: StoppedBy
+  /** percent, of the last completed epoch (NaN when no epoch completed) */
+  valTop1Err: number
+  valTop5Err: number
+  metricsPath: string
+  /** training wall time summed over all sessions of this job */
+  wallMs: number
+}
+
+/** One line of metrics.jsonl / metrics.csv; errors in percent. */
+export interface EpochMetrics {
+  /** 1-based number of the completed epoch */
+  epoch: number
+  /** global optimizer steps after this epoch */
+  step: number
+  /** lr used during this epoch */
+  lr: number
+  trainLoss: number
+  trainTop1Err: number
+  trainTop5Err: number
+  valTop1Err: number
+  valTop5Err: number
+  valN: number
+  valSkipped: number
+  trainImages: number
+  imgPerS: number
+  /** time spent waiting for the data stream during the epoch */
+  dataWaitMs: number
+  dataWaitFrac: number
+  epochMs: number
+  valMs: number
+  /** lr for the next epoch after the schedule looked at this epoch's val accuracy */
+  nextLr: number
+  time: string
+}
+
+export interface TrainHooks {
+  onEpoch?(m: EpochMetrics): void
+  signal?: AbortSignal
+  quiet?: boolean
+}
+
+/**
+ * The part of VggNet (src/models) training uses. Structural, so the loop does not
+ * depend on how models/ lays out its files and tests can use a tiny stand-in.
+ */
+export interface TrainableNet {
+  spec: NetSpec
+  variables: Map<string, tf.Variable>
+  logits(x: tf.Tensor4D, opts: {training: boolean; dropoutSeed?: number; dropoutRate?: number}): tf.Tensor2D
+  isWeight(name: string): boolean
+  getWeights(): WeightMap
+  setWeights(weights: WeightMap): void
+  dispose(): void
+}
