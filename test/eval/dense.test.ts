@@ -1,0 +1,124 @@
+import assert from 'node:assert/strict'
+import {after, before, describe, test} from 'node:test'
+import * as tf from '@tensorflow/tfjs-core'
+import {initBackend} from '../../src/backend/backend.js'
+import {densePosteriors} from '../../src/eval/dense.js'
+import {evaluateNet, type EvalImage, type EvalSample} from '../../src/eval/evaluate-net.js'
+import type {EvalNet} from '../../src/eval/types.js'
+import type {VggNet} from '../../src/models/index.js'
+import {rng, tinyNet} from './fixtures.js'
+
+function randomImages(shape: [number, number, number, number], seed: number): tf.Tensor4D {
+  const r = rng(seed)
+  const data = new Float32Array(shape.reduce((a, b) => a * b, 1))
+  for (let i = 0; i < data.length; i++) data[i] = r() * 255 - 128
+  return tf.tensor4d(data, shape)
+}
+
+function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  assert.equal(a.length, b.length)
+  let m = 0
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]))
+  return m
+}
+
+describe('dense evaluation', () => {
+  let net: VggNet
+  before(async () => {
+    await initBackend()
+    net = tinyNet(5)
+  })
+  after(() => net.dispose())
+
+  test('at Q = crop on a square image equals logits + softmax averaged with the flipped crop', () => {
+    const x = randomImages([3, 32, 32, 3], 1)
+    const dense = densePosteriors(net, x)
+    const plain = tf.tidy(() => {
+      const a = tf.softmax(net.logits(x, {training: false}))
+      const b = tf.softmax(net.logits(tf.reverse(x, 2), {training: false}))
+      return tf.div(tf.add(a, b), 2)
+    })
+    assert.deepEqual(dense.shape, [3, 5])
+    const d = dense.dataSync()
+    assert.ok(maxAbsDiff(d, plain.dataSync()) < 1e-6, 'dense != plain forward')
+    for (let i = 0; i < 3; i++) {
+      const s = d[i * 5] + d[i * 5 + 1] + d[i * 5 + 2] + d[i * 5 + 3] + d[i * 5 + 4]
+      assert.ok(Math.abs(s - 1) < 1e-5)
+    }
+    tf.dispose([x, dense, plain])
+  })
+
+  test('a non-square image: spatial mean of the score map, softmax, flip averaged (by hand)', () => {
+    const x = randomImages([1, 40, 72, 3], 2)
+    const dense = densePosteriors(net, x)
+    const byHand = tf.tidy(() => {
+      const m1 = net.denseScoreMap(x)
+      const m2 = net.denseScoreMap(tf.reverse(x, 2))
+      assert.deepEqual(m1.shape, [1, 1, 2, 5]) // floor(72/32) - 1 + 1 = 2 columns
+      return tf.div(tf.add(tf.softmax(tf.mean(m1, [1, 2])), tf.softmax(tf.mean(m2, [1, 2]))), 2)
+    })
+    assert.ok(maxAbsDiff(dense.dataSync(), byHand.dataSync()) < 1e-6)
+    tf.dispose([x, dense, byHand])
+  })
+
+  test('evaluateNet groups images by size, bounds the batch, skips corrupt images, keeps sample order', async () => {
+    const sizes: [number, number][] = [[32, 40], [40, 32], [32, 40], [32, 32], [32, 40], [32, 40], [40, 32], [32, 40]]
+    const images = new Map<string, EvalImage>()
+    const samples: EvalSample[] = sizes.map(([h, w], i) => {
+      const t = randomImages([1, h, w, 3], 10 + i)
+      images.set(`img${i}`, {data: t.dataSync() as Float32Array, height: h, width: w})
+      t.dispose()
+      return {id: `id${i}`, path: `img${i}`, label: i % 5}
+    })
+    samples.splice(3, 0, {id: 'bad', path: 'bad', label: 0})
+    const calls: number[] = []
+    const spy: EvalNet = {
+      spec: net.spec,
+      logits: (x, o) => net.logits(x, o),
+      denseScoreMap: (x) => {
+        calls.push(x.shape[0])
+        return net.denseScoreMap(x)
+      },
+    }
+    const load = async (p: string, q: number): Promise<EvalImage> => {
+      if (p === 'bad') throw Object.assign(new Error(`corrupt image ${p}: unsupported format`), {name: 'CorruptImageError'})
+      const img = images.get(p)!
+      assert.equal(Math.min(img.height, img.width), q)
+      return img
+    }
+    // batchSize 4 at crop 32: 32x40 inputs allow floor(4*1024/1280) = 3 samples = 1 image + flip.
+    const before = tf.memory().numTensors
+    const run = await evaluateNet({net: spy, samples, classes: ['a', 'b', 'c', 'd', 'e'], technique: 'dense', scale: 32, load, limits: {batchSize: 4}})
+    assert.equal(tf.memory().numTensors, before, 'tensors leaked')
+    assert.ok(Math.max(...calls) <= 2, `a call had ${Math.max(...calls)} samples`)
+    const run2 = await evaluateNet({net: spy, samples, classes: ['a', 'b', 'c', 'd', 'e'], technique: 'dense', scale: 32, load, limits: {batchSize: 64}})
+    assert.ok(calls.slice(-3).some((n) => n > 2), 'large batch limit should group same-size images')
+    assert.equal(calls.length > 0, true)
+
+    for (const r of [run, run2]) {
+      const p = r.posteriors
+      assert.equal(p.n, 8)
+      assert.deepEqual(p.ids, sizes.map((_, i) => `id${i}`))
+      assert.deepEqual(Array.from(p.labels), sizes.map((_, i) => i % 5))
+      assert.deepEqual(p.skipped.map((s) => s.id), ['bad'])
+      assert.match(p.skipped[0].reason, /unsupported format/)
+      // Same as each image alone.
+      for (let i = 0; i < 8; i++) {
+        const img = images.get(`img${i}`)!
+        const alone = tf.tidy(() => densePosteriors(net, tf.tensor4d(img.data, [1, img.height, img.width, 3])))
+        assert.ok(maxAbsDiff(p.data.subarray(i * 5, i * 5 + 5), alone.dataSync()) < 1e-6, `image ${i}`)
+        alone.dispose()
+      }
+    }
+  })
+
+  test('a load error that is not a corrupt image aborts', async () => {
+    const load = async (): Promise<EvalImage> => {
+      throw new Error('EACCES: permission denied')
+    }
+    await assert.rejects(
+      evaluateNet({net, samples: [{id: 'x', path: 'x', label: 0}], classes: ['a', 'b', 'c', 'd', 'e'], technique: 'dense', scale: 32, load}),
+      /EACCES/,
+    )
+  })
+})
