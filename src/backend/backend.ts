@@ -27,6 +27,9 @@ export interface BackendInfo {
 /** Project root: src/backend/ or dist/backend/ are two levels below it. */
 export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..')
 const require = createRequire(import.meta.url)
+// The union package registers gradients and chained ops (x.square()) on the
+// shared tfjs-core. tfjs-node loads it too, but the wasm/cpu fallbacks would not.
+require('@tensorflow/tfjs')
 
 let current: BackendInfo | undefined
 
@@ -137,11 +140,14 @@ export function backendInfo(): BackendInfo | undefined {
   return current
 }
 
-/** Measured on this machine kind (2 cores): see the README's backend section. */
+/**
+ * Measured with `vgg-repro doctor` on the 2-core development machine (3x3 conv,
+ * batch 16, 56x56x128): native forward+backward ~137 GFLOP/s.
+ */
 export const SLOWDOWN_VS_NATIVE: Record<BackendName, string> = {
   tensorflow: '1x',
-  wasm: 'about 100x slower (forward conv ~1 GFLOP/s) and it cannot train: it has no Conv2DBackpropFilter kernel',
-  cpu: 'about 200x slower (forward conv ~0.5 GFLOP/s)',
+  wasm: 'it cannot train at all (no Conv2DBackpropFilter kernel) and its forward conv runs at ~12 GFLOP/s, about 10x slower than native',
+  cpu: 'its conv runs at ~0.02 GFLOP/s forward+backward, several thousand times slower than native (~137 GFLOP/s)',
 }
 
 /** A loud, multi-line warning for training on a non-native backend. */

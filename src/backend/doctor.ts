@@ -1,0 +1,69 @@
+// What `vgg-repro doctor` reports: the backend in use, its devices and a
+// measured convolution speed, plus what is wrong and how to fix it.
+import os from 'node:os'
+import {execFileSync} from 'node:child_process'
+import {initBackend, gpuPresent, SLOWDOWN_VS_NATIVE, type BackendName} from './backend.js'
+import {measureConvGflops, type ConvBenchmark} from './conv-benchmark.js'
+
+export interface DoctorReport {
+  backend: BackendName
+  source: string
+  tfVersion: string
+  gpu: boolean
+  devices: string[]
+  threads: {cores: number; intraOp: string; interOp: string}
+  convGflops: number
+  convBenchmark: ConvBenchmark
+  node: string
+  problems: string[]
+}
+
+function nvidiaGpus(): string[] {
+  if (!gpuPresent()) return []
+  try {
+    const out = execFileSync('nvidia-smi', ['--query-gpu=name', '--format=csv,noheader'], {encoding: 'utf8', timeout: 10_000})
+    return out.split('\n').filter(Boolean).map((name, i) => `GPU:${i} ${name.trim()}`)
+  } catch {
+    return ['GPU (nvidia device present; nvidia-smi not available)']
+  }
+}
+
+export async function runDoctor(forcedBackend?: string): Promise<DoctorReport> {
+  const info = await initBackend(forcedBackend)
+  const gpus = info.gpu ? nvidiaGpus() : []
+  const problems: string[] = []
+  if (info.backend !== 'tensorflow') {
+    problems.push(`backend is ${info.backend}: ${SLOWDOWN_VS_NATIVE[info.backend]}`)
+    problems.push(...info.fallbackReasons)
+    problems.push('fix: run `npx vgg-repro setup` (needs python3 with pip and g++/make), or set LIBTENSORFLOW_ROOT to a libtensorflow 2.x folder first')
+  }
+  if (gpuPresent() && !info.gpu) problems.push('an NVIDIA GPU is present but the CPU build is in use: run `npx vgg-repro setup --gpu` (unverified, see README)')
+  // The pure-JS backends would take minutes at the full size: measure them small.
+  let bench: ConvBenchmark
+  if (info.backend === 'tensorflow') {
+    bench = measureConvGflops()
+  } else {
+    try {
+      bench = measureConvGflops(2, 28, 32, 2)
+    } catch (error) {
+      problems.push(`the ${info.backend} backend cannot train: ${error instanceof Error ? error.message : String(error)}`)
+      bench = measureConvGflops(2, 28, 32, 2, false)
+    }
+  }
+  return {
+    backend: info.backend,
+    source: info.source,
+    tfVersion: info.tfVersion,
+    gpu: info.gpu && gpus.length > 0,
+    devices: ['CPU:0', ...gpus],
+    threads: {
+      cores: os.cpus().length,
+      intraOp: process.env.TF_NUM_INTRAOP_THREADS ?? 'TensorFlow default (one per core)',
+      interOp: process.env.TF_NUM_INTEROP_THREADS ?? 'TensorFlow default',
+    },
+    convGflops: Number(bench.gflops.toPrecision(3)),
+    convBenchmark: bench,
+    node: process.version,
+    problems,
+  }
+}

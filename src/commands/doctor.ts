@@ -1,0 +1,33 @@
+import {Command} from '@oclif/core'
+import {runDoctor, type DoctorReport} from '../backend/doctor.js'
+import {BackendError} from '../backend/backend.js'
+import {backendFlag} from '../cli/backend-flag.js'
+import {failOneLine} from '../cli/errors.js'
+
+export default class Doctor extends Command {
+  static description = 'Show the TensorFlow backend in use, its devices and a measured convolution speed'
+  static enableJsonFlag = true
+  static flags = {backend: backendFlag}
+
+  async run(): Promise<DoctorReport> {
+    const {flags} = await this.parse(Doctor)
+    let report: DoctorReport
+    try {
+      report = await runDoctor(flags.backend)
+    } catch (error) {
+      if (error instanceof BackendError) failOneLine(this, error.message)
+      throw error
+    }
+    const b = report.convBenchmark
+    this.log(`backend     ${report.backend} (${report.source})`)
+    this.log(`TensorFlow  ${report.tfVersion}`)
+    this.log(`devices     ${report.devices.join(', ')}`)
+    this.log(`threads     ${report.threads.cores} cores; intra-op: ${report.threads.intraOp}; inter-op: ${report.threads.interOp}`)
+    this.log(
+      `conv 3x3    ${report.convGflops} GFLOP/s ${b.backward ? 'forward+backward' : 'forward only'} (batch ${b.shape.batch}, ${b.shape.size}x${b.shape.size}x${b.shape.channels}, median of ${b.steps}: ${b.msPerStep.toFixed(1)} ms/step)`,
+    )
+    for (const p of report.problems) this.log(`problem     ${p}`)
+    if (report.problems.length === 0) this.log('status      ok')
+    return report
+  }
+}
