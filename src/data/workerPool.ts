@@ -1,0 +1,99 @@
+// A fixed set of decode workers; jobs queue until a worker is idle.
+import {Worker} from 'node:worker_threads'
+import type {BatchJob, BatchReply} from './batchJob.js'
+
+interface Pending {
+  job: BatchJob
+  resolve(r: BatchReply): void
+  reject(e: Error): void
+}
+
+/**
+ * How to start a decode worker. From dist/ the compiled trainWorker.js runs directly.
+ * From src/ (tests under tsx) a worker does not inherit tsx's loader hooks on Node 20
+ * (neither by --import nor by register()), so a small eval'd script loads
+ * trainWorker.ts through tsx's tsImport(), which does work inside workers.
+ */
+export function spawnWorker(): Worker {
+  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./trainWorker.js', import.meta.url))
+  const entry = new URL('./trainWorker.ts', import.meta.url).href
+  const api = import.meta.resolve('tsx/esm/api')
+  const boot = `import(${JSON.stringify(api)}).then((m) => m.tsImport(${JSON.stringify(entry)}, ${JSON.stringify(import.meta.url)}))`
+  return new Worker(boot, {eval: true})
+}
+
+export class WorkerPool {
+  private readonly workers: Worker[] = []
+  private readonly busy = new Map<Worker, Pending>()
+  private readonly queue: Pending[] = []
+  private failure: Error | undefined
+  private closed = false
+
+  constructor(size: number) {
+    for (let i = 0; i < size; i++) {
+      const w = spawnWorker()
+      w.unref() // idle workers never keep the process alive
+      w.on('message', (r: BatchReply) => this.finish(w, r))
+      w.on('error', (e) => this.fail(e))
+      w.on('exit', (code) => {
+        if (!this.closed) this.fail(new Error(`data worker exited with code ${code}`))
+      })
+      this.workers.push(w)
+    }
+  }
+
+  run(job: BatchJob): Promise<BatchReply> {
+    if (this.failure) return Promise.reject(this.failure)
+    if (this.closed) return Promise.reject(new Error('worker pool is closed'))
+    return new Promise((resolve, reject) => {
+      this.queue.push({job, resolve, reject})
+      this.dispatch()
+    })
+  }
+
+  /** Drop queued (not started) jobs, e.g. when a consumer stops iterating early. */
+  cancelQueued(ids: Set<number>): void {
+    for (let i = this.queue.length - 1; i >= 0; i--) {
+      if (ids.has(this.queue[i].job.id)) this.queue.splice(i, 1)
+    }
+  }
+
+  private dispatch(): void {
+    for (const w of this.workers) {
+      if (this.queue.length === 0) return
+      if (this.busy.has(w)) continue
+      const p = this.queue.shift()!
+      this.busy.set(w, p)
+      w.ref() // a running job keeps the process alive until its reply
+      w.postMessage(p.job)
+    }
+  }
+
+  private finish(w: Worker, r: BatchReply): void {
+    const p = this.busy.get(w)
+    this.busy.delete(w)
+    w.unref()
+    if (p) {
+      if (r.error !== undefined) p.reject(new Error(r.error))
+      else p.resolve(r)
+    }
+    this.dispatch()
+  }
+
+  private fail(e: Error): void {
+    this.failure ??= e
+    for (const p of [...this.busy.values(), ...this.queue]) p.reject(e)
+    this.busy.clear()
+    this.queue.length = 0
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return
+    this.closed = true
+    const err = new Error('worker pool is closed')
+    for (const p of [...this.busy.values(), ...this.queue]) p.reject(err)
+    this.busy.clear()
+    this.queue.length = 0
+    await Promise.all(this.workers.map((w) => w.terminate()))
+  }
+}
