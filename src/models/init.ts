@@ -1,0 +1,26 @@
+// Weight initialisers (host-side, seeded): the paper's N(0, std^2) for net A and
+// Glorot & Bengio's uniform. Biases are zero in both (paper, section 3.1).
+import {Rng} from './rng.js'
+import type {InitSpec} from './types.js'
+
+/** Fan-in / fan-out of a conv [k,k,in,out] or FC [in,out] kernel (Keras convention). */
+export function fans(shape: readonly number[]): [fanIn: number, fanOut: number] {
+  const receptive = shape.slice(0, -2).reduce((a, b) => a * b, 1)
+  return [receptive * shape[shape.length - 2], receptive * shape[shape.length - 1]]
+}
+
+/** Kernel values for one layer; the stream is keyed by (seed, variable name). */
+export function initKernel(name: string, shape: readonly number[], init: InitSpec, seed: number): Float32Array {
+  const size = shape.reduce((a, b) => a * b, 1)
+  const out = new Float32Array(size)
+  const rng = new Rng(seed, name)
+  if (init.kind === 'normal') {
+    if (!(init.std > 0)) throw new Error(`init std must be > 0, got ${init.std}`)
+    for (let i = 0; i < size; i++) out[i] = init.std * rng.normal()
+  } else {
+    const [fanIn, fanOut] = fans(shape)
+    const limit = Math.sqrt(6 / (fanIn + fanOut))
+    for (let i = 0; i < size; i++) out[i] = limit * (2 * rng.uniform() - 1)
+  }
+  return out
+}

@@ -1,0 +1,198 @@
+// VGG network over tf.Variables and core ops (no tfjs-layers: per-op overhead
+// dominates at narrow widths, so each layer is one fused call).
+import * as tf from '@tensorflow/tfjs-core'
+import {applyDropout} from './dropout.js'
+import {initKernel} from './init.js'
+import {lrn} from './lrn.js'
+import {planNet, variableShapes, type ConvLayer, type FcLayer, type NetPlan} from './plan.js'
+import type {InitSpec, NetSpec, WeightMap} from './types.js'
+
+export interface ForwardOptions {
+  training: boolean
+  /** seeds the dropout masks (fc6 and fc7 get independent streams); random if omitted */
+  dropoutSeed?: number
+  /** dropout rate on fc6 / fc7 outputs when training (paper: 0.5) */
+  dropoutRate?: number
+}
+
+interface ConvStep {
+  layer: ConvLayer
+  kernel: tf.Variable<tf.Rank.R4>
+  bias: tf.Variable<tf.Rank.R1>
+}
+
+interface FcStep {
+  layer: FcLayer
+  kernel: tf.Variable<tf.Rank.R2>
+  bias: tf.Variable<tf.Rank.R1>
+}
+
+/** tfjs variable names are process-global: prefix each net's names with a unique id. */
+let netCounter = 0
+
+export class VggNet {
+  readonly spec: NetSpec
+  readonly plan: NetPlan
+  /** in layer order: `conv1_1/kernel`, `conv1_1/bias`, ..., `fc8/bias` */
+  readonly variables: Map<string, tf.Variable>
+  private readonly convSteps: ConvStep[]
+  private readonly fcSteps: FcStep[]
+  private disposed = false
+
+  /** Use createNet(), or pass loaded weights; the arrays in `values` are taken over, not copied. */
+  constructor(spec: NetSpec, values: WeightMap) {
+    this.plan = planNet(spec)
+    this.spec = {...spec}
+    const prefix = `vgg${netCounter++}_${spec.config}`
+    this.variables = new Map()
+    for (const [name, shape] of variableShapes(this.plan)) {
+      const value = values.get(name)
+      if (value === undefined) throw new Error(`missing initial value for ${name}`)
+      assertShape(name, shape, value.shape)
+      const initial = tf.tensor(value.data, shape, 'float32')
+      this.variables.set(name, tf.variable(initial, true, `${prefix}/${name}`))
+      initial.dispose()
+    }
+    const v = (name: string) => this.variables.get(name)!
+    this.convSteps = this.plan.convs.map((layer) => ({
+      layer,
+      kernel: v(`${layer.name}/kernel`) as tf.Variable<tf.Rank.R4>,
+      bias: v(`${layer.name}/bias`) as tf.Variable<tf.Rank.R1>,
+    }))
+    this.fcSteps = this.plan.fcs.map((layer) => ({
+      layer,
+      kernel: v(`${layer.name}/kernel`) as tf.Variable<tf.Rank.R2>,
+      bias: v(`${layer.name}/bias`) as tf.Variable<tf.Rank.R1>,
+    }))
+  }
+
+  /** Kernels get weight decay, biases do not. */
+  isWeight(name: string): boolean {
+    return name.endsWith('/kernel')
+  }
+
+  /** Class scores (no soft-max) for N crop x crop images. */
+  logits(x: tf.Tensor4D, opts: ForwardOptions): tf.Tensor2D {
+    this.assertLive()
+    const {crop} = this.spec
+    if (x.rank !== 4 || x.shape[1] !== crop || x.shape[2] !== crop || x.shape[3] !== 3) {
+      throw new Error(`logits expects [N,${crop},${crop},3], got [${x.shape.join(',')}]`)
+    }
+    const rate = opts.dropoutRate ?? 0.5
+    const seed = opts.dropoutSeed ?? Math.floor(Math.random() * 0x100000000)
+    return tf.tidy(() => {
+      const features = this.trunk(x)
+      let h: tf.Tensor2D = tf.reshape(features, [x.shape[0], -1])
+      for (const {layer, kernel, bias} of this.fcSteps) {
+        h = tf.fused.matMul({a: h, b: kernel, bias, activation: layer.relu ? 'relu' : 'linear'}) as tf.Tensor2D
+        if (opts.training && layer.dropout) h = applyDropout(h, rate, seed, layer.name)
+      }
+      return h
+    })
+  }
+
+  /**
+   * Dense evaluation (paper 3.2): the FC layers as convolutions over the whole
+   * image, fc6 as a (crop/32)^2 VALID conv and fc7 / fc8 as 1x1 convs. Returns the
+   * class score map [N, floor(H/32) - crop/32 + 1, floor(W/32) - crop/32 + 1, classes].
+   * The FC kernels are reshaped per call (a metadata-only TF op, ~3 of ~30 ops) so
+   * there is no cache to go stale under optimizer updates or setWeights.
+   */
+  denseScoreMap(x: tf.Tensor4D): tf.Tensor4D {
+    this.assertLive()
+    const {crop} = this.spec
+    if (x.rank !== 4 || x.shape[1] < crop || x.shape[2] < crop || x.shape[3] !== 3) {
+      throw new Error(`denseScoreMap expects [N,H,W,3] with H,W >= ${crop}, got [${x.shape.join(',')}]`)
+    }
+    const k = this.plan.finalSide
+    return tf.tidy(() => {
+      let h = this.trunk(x)
+      for (const {layer, kernel, bias} of this.fcSteps) {
+        const [inDim, outDim] = layer.kernelShape
+        const side = layer.name === 'fc6' ? k : 1
+        const filter = tf.reshape(kernel, [side, side, inDim / (side * side), outDim]) as tf.Tensor4D
+        h = tf.fused.conv2d({x: h, filter, strides: 1, pad: 'valid', bias, activation: layer.relu ? 'relu' : 'linear'})
+      }
+      return h
+    })
+  }
+
+  /** Host copies of every variable, in layer order. */
+  getWeights(): WeightMap {
+    this.assertLive()
+    const out: WeightMap = new Map()
+    for (const [name, variable] of this.variables) {
+      // slice(): dataSync may hand back the array the tensor was made from.
+      out.set(name, {shape: [...variable.shape], data: (variable.dataSync() as Float32Array).slice()})
+    }
+    return out
+  }
+
+  /** Replace every variable; names and shapes must match exactly. */
+  setWeights(weights: WeightMap): void {
+    this.assertLive()
+    const unknown = [...weights.keys()].filter((name) => !this.variables.has(name))
+    const missing = [...this.variables.keys()].filter((name) => !weights.has(name))
+    if (unknown.length > 0 || missing.length > 0) {
+      throw new Error(
+        `setWeights on ${this.spec.config}: ` +
+          [unknown.length > 0 ? `unknown ${unknown.join(', ')}` : '', missing.length > 0 ? `missing ${missing.join(', ')}` : '']
+            .filter(Boolean)
+            .join('; '),
+      )
+    }
+    for (const [name, value] of weights) assertShape(name, this.variables.get(name)!.shape, value.shape)
+    for (const [name, value] of weights) assignWeight(this.variables.get(name)!, value.data, value.shape)
+  }
+
+  dispose(): void {
+    if (this.disposed) return
+    this.disposed = true
+    for (const variable of this.variables.values()) variable.dispose()
+  }
+
+  get isDisposed(): boolean {
+    return this.disposed
+  }
+
+  /** Conv blocks: one fused conv (+bias +ReLU) per layer, LRN where asked, 2x2/2 pools. */
+  private trunk(x: tf.Tensor4D): tf.Tensor4D {
+    let h = x
+    for (const {layer, kernel, bias} of this.convSteps) {
+      h = tf.fused.conv2d({x: h, filter: kernel, strides: 1, pad: 'same', bias, activation: 'relu'})
+      if (layer.lrnAfter) h = lrn(h)
+      if (layer.poolAfter) h = tf.maxPool(h, 2, 2, 'valid')
+    }
+    return h
+  }
+
+  private assertLive(): void {
+    if (this.disposed) throw new Error(`VggNet ${this.spec.config} was disposed`)
+  }
+}
+
+/** A freshly initialised net: kernels from `init` (seeded per variable name), biases 0. */
+export function createNet(spec: NetSpec, init: InitSpec, seed: number): VggNet {
+  const values: WeightMap = new Map()
+  for (const [name, shape] of variableShapes(planNet(spec))) {
+    const size = shape.reduce((a, b) => a * b, 1)
+    const data = name.endsWith('/kernel') ? initKernel(name, shape, init, seed) : new Float32Array(size)
+    values.set(name, {shape, data})
+  }
+  return new VggNet(spec, values)
+}
+
+/** Overwrite one variable from host data (copied, so the caller may reuse its array). */
+export function assignWeight(variable: tf.Variable, data: Float32Array, shape: number[]): void {
+  const size = shape.reduce((a, b) => a * b, 1)
+  if (data.length !== size) throw new Error(`weight data has ${data.length} values, shape [${shape.join(',')}] needs ${size}`)
+  const value = tf.tensor(data.slice(), shape, 'float32')
+  variable.assign(value)
+  value.dispose()
+}
+
+export function assertShape(name: string, expected: readonly number[], got: readonly number[]): void {
+  if (expected.length !== got.length || expected.some((d, i) => d !== got[i])) {
+    throw new Error(`shape mismatch for ${name}: expected [${expected.join(',')}], got [${got.join(',')}]`)
+  }
+}

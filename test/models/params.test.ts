@@ -1,0 +1,56 @@
+// Parameter and FLOP counts from the plan alone (no tensors).
+import assert from 'node:assert/strict'
+import {describe, it} from 'node:test'
+import {CONFIGS, CONFIG_NAMES, PAPER_SCALE, countParams, forwardFlops, planNet} from '../../src/models/index.js'
+
+describe('countParams at paper scale (Table 2)', () => {
+  for (const config of CONFIG_NAMES) {
+    it(`${config}: ${CONFIGS[config].paperParamsM} M within 0.5 M`, () => {
+      const millions = countParams({config, ...PAPER_SCALE}) / 1e6
+      assert.ok(Math.abs(millions - CONFIGS[config].paperParamsM) < 0.5, `${config}: ${millions} M`)
+    })
+  }
+
+  it('D is exactly the well-known VGG-16 count', () => {
+    assert.equal(countParams({config: 'D', ...PAPER_SCALE}), 138_357_544)
+  })
+})
+
+describe('forwardFlops', () => {
+  it('D at 224 is ~15.5 G multiply-adds', () => {
+    const gmacs = forwardFlops({config: 'D', ...PAPER_SCALE}) / 2e9
+    assert.ok(Math.abs(gmacs - 15.47) < 0.05, `${gmacs}`)
+  })
+
+  it('grows with depth and scales with crop area (conv part)', () => {
+    const flops = CONFIG_NAMES.filter((c) => c !== 'A-LRN').map((config) => forwardFlops({config, ...PAPER_SCALE}))
+    for (let i = 1; i < flops.length; i++) assert.ok(flops[i] > flops[i - 1])
+    const small = forwardFlops({config: 'A', ...PAPER_SCALE, crop: 32, fcWidth: 1, numClasses: 1})
+    const big = forwardFlops({config: 'A', ...PAPER_SCALE, crop: 64, fcWidth: 1, numClasses: 1})
+    assert.ok(Math.abs(big / small - 4) < 0.01)
+  })
+})
+
+describe('planNet', () => {
+  it('names layers conv<block>_<i> and puts C 1x1 convs last in blocks 3-5', () => {
+    const plan = planNet({config: 'C', ...PAPER_SCALE})
+    assert.deepEqual(
+      plan.convs.filter((c) => c.kernelShape[0] === 1).map((c) => c.name),
+      ['conv3_3', 'conv4_3', 'conv5_3'],
+    )
+    assert.equal(plan.convs.length + 3, CONFIGS.C.depth)
+  })
+
+  it('fc6 input is (crop/32)^2 x channels; LRN only in A-LRN after conv1_1', () => {
+    const plan = planNet({config: 'A-LRN', widthFactor: 0.5, fcWidth: 64, numClasses: 10, crop: 96})
+    assert.deepEqual(plan.fcs[0].kernelShape, [3 * 3 * 256, 64])
+    assert.deepEqual(plan.convs.filter((c) => c.lrnAfter).map((c) => c.name), ['conv1_1'])
+    assert.equal(planNet({config: 'A', ...PAPER_SCALE}).convs.some((c) => c.lrnAfter), false)
+  })
+
+  it('rejects bad specs with a clear message', () => {
+    assert.throws(() => planNet({config: 'A', ...PAPER_SCALE, crop: 100}), /multiple of 32/)
+    assert.throws(() => planNet({config: 'F' as 'A', ...PAPER_SCALE}), /not one of/)
+    assert.throws(() => planNet({config: 'A', ...PAPER_SCALE, widthFactor: 0}), /widthFactor/)
+  })
+})
