@@ -14,13 +14,13 @@ const EXPECT_TEXT = {lower: 'lower error', 'not-lower': 'not lower'} as const
 export function claimsSummaryMarkdown(results: readonly ClaimResult[]): string {
   if (results.length === 0) return '_No claims were given._'
   return markdownTable(
-    ['claim', 'paper §', 'metric', 'verdict', 'comparisons'],
+    ['claim', 'paper §', 'metric', 'verdict', 'checks (comparison × metric)'],
     results.map((r) => [r.claim.text, r.claim.section, r.claim.metric, `**${r.verdict}**`, counts(r)]),
   )
 }
 
 export function claimDetailsMarkdown(r: ClaimResult): string {
-  const head = `#### ${r.claim.text} — **${r.verdict}**\n\n_Claim \`${r.claim.id}\`, paper section ${r.claim.section}._`
+  const head = `### ${r.claim.text} — **${r.verdict}**\n\n_Claim \`${r.claim.id}\`, paper section ${r.claim.section}._`
   const table = markdownTable(
     ['subject', 'reference', 'expected of subject', 'metric', 'paper Δ', 'reproduced Δ', 'noise ±', 'verdict'],
     r.checks.map((c) => [
@@ -40,4 +40,9 @@ export function claimDetailsMarkdown(r: ClaimResult): string {
 
 export function claimsMarkdown(results: readonly ClaimResult[]): string {
   return [claimsSummaryMarkdown(results), ...results.map(claimDetailsMarkdown)].join('\n\n')
+}
+
+/** Only the per-claim comparison tables (the summary puts them after the tables). */
+export function claimDetailsAllMarkdown(results: readonly ClaimResult[]): string {
+  return results.map(claimDetailsMarkdown).join('\n\n')
 }

@@ -14,11 +14,21 @@ interface Datum {
   text: string
 }
 
-function rowName(r: RowResult): string {
-  return `${r.id}: ${r.label}`
+const MAX_LABEL = 48
+
+type Naming = (r: RowResult) => string
+const NAMINGS: Naming[] = [(r) => `${r.id}: ${r.label}`, (r) => r.label, (r) => r.id]
+
+// Axis text: one naming for the whole chart so rows read alike, the most descriptive
+// one that fits every row ("id: label", else the label, else the id: the 7-net fusion
+// row's label is too long). Rows without results say why, having no red point.
+function namer(rows: readonly RowResult[]): (r: RowResult) => string {
+  const naming = NAMINGS.find((n) => rows.every((r) => n(r).length <= MAX_LABEL)) ?? NAMINGS[2]
+  return (r) => (r.reproduced ? naming(r) : `${naming(r)} (${r.status === 'ok' ? 'no result' : r.status})`)
 }
 
 export function errorChartData(rows: readonly RowResult[]): Datum[] {
+  const rowName = namer(rows)
   const data: Datum[] = []
   rows.forEach((r, order) => {
     const row = rowName(r)
@@ -33,14 +43,12 @@ export function errorChartData(rows: readonly RowResult[]): Datum[] {
 }
 
 export function errorChartSpec(title: string, rows: readonly RowResult[]): TopLevelSpec {
-  const y = {field: 'row', type: 'nominal' as const, sort: rows.map(rowName), title: null, axis: {labelLimit: 320}}
+  const y = {field: 'row', type: 'nominal' as const, sort: rows.map(namer(rows)), title: null, axis: {labelLimit: 420}}
   const yOffset = {field: 'source', type: 'nominal' as const, scale: {domain: ['paper', 'reproduced']}}
-  const color = {
-    field: 'source',
-    type: 'nominal' as const,
-    scale: {domain: ['paper', 'reproduced'], range: ['#4c78a8', '#e45756']},
-    legend: {title: null, orient: 'bottom' as const},
-  }
+  // Colour and shape share one legend; identical legend settings keep Vega-Lite from
+  // warning about conflicts when it merges the layers.
+  const legend = {title: null, orient: 'bottom' as const}
+  const color = {field: 'source', type: 'nominal' as const, scale: {domain: ['paper', 'reproduced'], range: ['#4c78a8', '#e45756']}, legend}
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title: {text: title, subtitle: 'top-1 error (%), reproduced with 95% CI', anchor: 'start'},
@@ -56,11 +64,11 @@ export function errorChartSpec(title: string, rows: readonly RowResult[]): TopLe
       },
       {
         mark: {type: 'point', filled: true, size: 70},
-        encoding: {y, yOffset, x: {field: 'err', type: 'quantitative'}, color, shape: {field: 'source', type: 'nominal', legend: null}},
+        encoding: {y, yOffset, x: {field: 'err', type: 'quantitative'}, color, shape: {field: 'source', type: 'nominal', scale: {domain: ['paper', 'reproduced'], range: ['diamond', 'circle']}, legend}},
       },
       {
         mark: {type: 'text', align: 'left', dx: 7, fontSize: 10},
-        encoding: {y, yOffset, x: {field: 'hi', type: 'quantitative'}, text: {field: 'text'}, color: {...color, legend: null}},
+        encoding: {y, yOffset, x: {field: 'hi', type: 'quantitative'}, text: {field: 'text'}, color},
       },
     ],
   }

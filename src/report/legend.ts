@@ -9,7 +9,8 @@ has the higher error). A profile smaller than \`paper\` (fewer classes, smaller 
 narrower nets) is not expected to match the paper's absolute numbers: compare the
 *differences between rows*, which is what the claims check. *status*: \`ok\` (evaluated),
 \`pending\` (not run yet), \`failed: <error>\` (a job of this row failed; the message
-says which and why).`
+says which and why). *wall_s* (CSV only): the summed wall time of the row's jobs; a
+training job shared by several rows counts in each of them.`
 
 export const CLAIM_LEGEND = `**Verdicts.** Each claim is a list of comparisons between two rows (*subject* vs
 *reference*). *Δ* = reference error - subject error (positive: the subject is better);

@@ -1,7 +1,7 @@
 // results/<profile>/summary.md: provenance, legend, claims, every table with its chart,
 // the training curves and the per-job wall times in one page.
 import type {ClaimResult} from './claims.js'
-import {claimsMarkdown} from './claims-markdown.js'
+import {claimDetailsAllMarkdown, claimsSummaryMarkdown} from './claims-markdown.js'
 import {CLAIM_LEGEND, TABLE_LEGEND} from './legend.js'
 import {jobTimesMarkdown, provenanceMarkdown, type Provenance} from './provenance.js'
 import {rowsOfTable, TABLE_TITLES, tablesPresent, type RowResult} from './row-result.js'
@@ -21,17 +21,19 @@ export function summaryMarkdown(s: SummaryInput): string {
     `# VGG reproduction: profile \`${s.provenance.profile}\``,
     provenanceMarkdown(s.provenance, s.rows),
     '## Claims',
-    claimsMarkdown(s.claims),
-    CLAIM_LEGEND,
+    claimsSummaryMarkdown(s.claims),
+    'Each claim\'s comparisons are listed under [Claim details](#claim-details); the verdict rule is explained there.',
   ]
   for (const t of tablesPresent(s.rows)) {
     parts.push(`## ${TABLE_TITLES[t]}`)
     const chart = s.tableCharts[t]
-    if (chart) parts.push(`![${TABLE_TITLES[t]}: paper vs reproduced top-1 error](${chart})`)
+    // Alt text without the title: its "[256;512]" would end the image syntax early.
+    if (chart) parts.push(`![${t}: paper vs reproduced top-1 error](${chart})`)
     parts.push(tableMarkdown(rowsOfTable(s.rows, t)), `Also as [${t}.md](${t}.md) and [${t}.csv](${t}.csv).`)
   }
   parts.push(TABLE_LEGEND, '## Training curves')
   parts.push(s.curvesChart ? `![training curves: train loss and val top-1 error per epoch](${s.curvesChart})` : '_No training metrics yet._')
+  if (s.claims.length > 0) parts.push('## Claim details', CLAIM_LEGEND, claimDetailsAllMarkdown(s.claims))
   parts.push('## Jobs', jobTimesMarkdown(s.rows))
   return parts.join('\n\n') + '\n'
 }

@@ -13,7 +13,7 @@ export function renderTerminal(rows: readonly RowResult[]): string {
   // No colours: the output is also piped to logs and CI, where escapes are noise.
   const table = new Table({
     head: ['table', 'id', 'row', 'paper top-1', 'paper top-5', 'top-1 [95% CI]', 'Δ top-1', 'top-5 [95% CI]', 'Δ top-5', 'n', 'status'],
-    style: {head: [], border: []},
+    style: {head: [], border: [], compact: true},
     colAligns: ['left', 'left', 'left', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'left'],
     wordWrap: true,
     colWidths: [null, null, 36, null, null, null, null, null, null, null, 30],
