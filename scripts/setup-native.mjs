@@ -147,7 +147,7 @@ export function libtensorflowAt(root, desc) {
   return {desc, include, lib, framework, extraLibs}
 }
 
-function fromEnvRoot(env) {
+export function fromEnvRoot(env) {
   const root = env.LIBTENSORFLOW_ROOT
   if (!root) return undefined
   const found = libtensorflowAt(root, `LIBTENSORFLOW_ROOT=${root}`)
@@ -460,7 +460,8 @@ function installedPackageBinding(names) {
 export async function setup({gpu = false, force = false, env = process.env} = {}) {
   const names = variantNames(gpu)
   const cache = cacheDir(env)
-  const nativeDir = path.join(ROOT, '.native')
+  // Overridable so tests can exercise failures without touching the real install.
+  const nativeDir = env.VGG_REPRO_NATIVE_DIR || path.join(ROOT, '.native')
   const target = path.join(nativeDir, names.dir)
   const stampFile = path.join(target, 'vgg-repro-native.json')
   fs.mkdirSync(nativeDir, {recursive: true})
@@ -470,10 +471,10 @@ export async function setup({gpu = false, force = false, env = process.env} = {}
     const test = loadTest(target)
     if (test.ok) {
       const stamp = JSON.parse(fs.readFileSync(stampFile, 'utf8'))
-      log(`native TensorFlow ${test.tfVersion} binding already works (${path.relative(ROOT, target)}, built from ${stamp.source}); nothing to do`)
+      log(`native TensorFlow ${test.tfVersion} binding already works (${path.relative(ROOT, target) || target}, built from ${stamp.source}); nothing to do`)
       return {ok: true, tfVersion: test.tfVersion, source: stamp.source, reused: true}
     }
-    log(`the existing binding in ${path.relative(ROOT, target)} does not load (${test.error}); rebuilding`)
+    log(`the existing binding in ${path.relative(ROOT, target) || target} does not load (${test.error}); rebuilding`)
   }
   if (!force && !gpu) {
     const installed = installedPackageBinding(names)
@@ -523,7 +524,7 @@ export async function setup({gpu = false, force = false, env = process.env} = {}
       if (fs.existsSync(target)) fs.renameSync(target, old)
       fs.renameSync(staging, target)
       rmrf(old)
-      log(`native TensorFlow ${test.tfVersion} backend ready (${path.relative(ROOT, target)}, from ${lib.desc})`)
+      log(`native TensorFlow ${test.tfVersion} backend ready (${path.relative(ROOT, target) || target}, from ${lib.desc})`)
       return {ok: true, tfVersion: test.tfVersion, source: lib.desc, reused: false}
     } catch (error) {
       if (!env.VGG_REPRO_KEEP_STAGING) rmrf(staging)
@@ -574,7 +575,7 @@ async function main() {
   } catch (error) {
     console.error(
       `vgg-repro setup: FAILED to build the native TensorFlow backend (${error.message}). ` +
-        'vgg-repro still works on the WASM fallback, about 100x slower and unable to train. ' +
+        'vgg-repro still works on the WASM fallback, which cannot train and evaluates about 10x slower. ' +
         'Fix: install python3 with pip and a C++ toolchain (g++, make), or set LIBTENSORFLOW_ROOT to a libtensorflow 2.x folder, then run `npx vgg-repro setup`.',
     )
     // A failed native build must not fail `npm install`: the fallback works.
