@@ -44,10 +44,10 @@ export async function runDoctor(forcedBackend?: string): Promise<DoctorReport> {
     bench = measureConvGflops()
   } else {
     try {
-      bench = measureConvGflops(2, 28, 32, 2)
+      bench = measureConvGflops(1, 16, 16, 2)
     } catch (error) {
       problems.push(`the ${info.backend} backend cannot train: ${error instanceof Error ? error.message : String(error)}`)
-      bench = measureConvGflops(2, 28, 32, 2, false)
+      bench = measureConvGflops(1, 16, 16, 2, false)
     }
   }
   return {
