@@ -87,11 +87,24 @@ export function validateYaml<T>(schema: z.ZodType<T>, source: YamlSource): T {
   const problems = result.error.issues.map((issue) => {
     const path = issue.path.filter((p): p is string | number => typeof p !== 'symbol')
     const key = issue.code === 'unrecognized_keys' ? issue.keys[0] : undefined
-    return {path, key, problem: describeIssue(issue), line: source.lineOf(path, key) ?? Number.MAX_SAFE_INTEGER}
+    const missing = key === undefined && valueAt(source.data, path) === undefined
+    const problem = missing ? 'missing (required)' : describeIssue(issue)
+    return {path, key, problem, missing, line: source.lineOf(path, key) ?? Number.MAX_SAFE_INTEGER}
   })
-  problems.sort((a, b) => a.line - b.line)
+  // A misspelt key yields "unknown key" and "missing": the first says more, so
+  // problems at existing nodes come first, each group in file order.
+  problems.sort((a, b) => Number(a.missing) - Number(b.missing) || a.line - b.line)
   const first = problems[0]
   throw source.error(first.path, first.problem, first.key)
+}
+
+function valueAt(data: unknown, path: YamlPath): unknown {
+  let v = data
+  for (const p of path) {
+    if (v === null || typeof v !== 'object') return undefined
+    v = (v as Record<string | number, unknown>)[p]
+  }
+  return v
 }
 
 function describeIssue(issue: z.core.$ZodIssue): string {

@@ -1,0 +1,158 @@
+// Tables x profile -> job graph. Each net a row names is trained once, with its
+// init chain derived from the paper (3.1): A at S=256 from random init; the other
+// configs at S=256 from A; S=384 from the same config's S=256; jittered S from
+// its S=384. Evaluations are one job per (net, technique, Q) and rows average them.
+import path from 'node:path'
+import type {TrainStage} from '../experiments/tables.js'
+import {scaleToProfile} from '../experiments/profile.js'
+import {scaleLabel} from '../experiments/labels.js'
+import type {ConfigName, NetRef, Profile, TableSpec, Technique} from '../experiments/types.js'
+import {jobKey} from './cache-key.js'
+import type {CombineNode, DatasetInfo, EvalNode, JobGraph, JobNode, RowPlan, SingleTechnique, TrainNode} from './jobs.js'
+import {orderGraph} from './order-graph.js'
+
+export interface BuildOptions {
+  tables: TableSpec[]
+  profile: Profile
+  dataset: DatasetInfo
+  /** runs/<profile> */
+  runDir: string
+}
+
+const STAGE_SCALE: Record<TrainStage, number | [number, number]> = {'256': 256, '384': 384, '256-512': [256, 512]}
+
+/** The stage a stage fine-tunes from (same config), or undefined for the base stage. */
+const PARENT_STAGE: Record<TrainStage, TrainStage | undefined> = {'256': undefined, '384': '256', '256-512': '384'}
+
+export function techniquesOf(t: Technique): SingleTechnique[] {
+  return t === 'multi-crop+dense' ? ['dense', 'multi-crop'] : [t]
+}
+
+function stageOfRef(ref: NetRef): TrainStage {
+  return Array.isArray(ref.scale) ? '256-512' : (String(ref.scale) as TrainStage)
+}
+
+export function buildGraph(opts: BuildOptions): JobGraph {
+  const {profile, dataset, runDir} = opts
+  const nodes = new Map<string, JobNode>()
+  const trainByNet = new Map<string, string>()
+  const jobsDir = path.join(runDir, 'jobs')
+  const dirOf = (slug: string, key: string) => path.join(jobsDir, `${slug}-${key}`)
+  const add = (node: JobNode) => {
+    if (!nodes.has(node.key)) nodes.set(node.key, node)
+    return node.key
+  }
+  const px = (s: number) => scaleToProfile(s, profile)
+
+  const train = (config: ConfigName, stage: TrainStage): string => {
+    const memo = `${config}@${stage}`
+    const known = trainByNet.get(memo)
+    if (known !== undefined) return known
+    const parentStage = PARENT_STAGE[stage]
+    let init: TrainNode['init']
+    if (parentStage !== undefined) init = {from: 'checkpoint', parent: train(config, parentStage)}
+    else if (config === 'A') init = {from: 'random', spec: profile.init}
+    else init = {from: 'A', parent: train('A', '256'), spec: profile.init}
+    const scale = STAGE_SCALE[stage]
+    const [sMin, sMax] = Array.isArray(scale) ? scale.map(px) : [px(scale), px(scale)]
+    // Per-epoch validation at Q = S, or the jitter midpoint (as Table 3 tests).
+    const valScale = Array.isArray(scale) ? px((scale[0] + scale[1]) / 2) : px(scale)
+    const spec = {
+      net: {config, widthFactor: profile.widthFactor, fcWidth: profile.fcWidth, numClasses: dataset.numClasses, crop: profile.crop},
+      init,
+      scaleMin: sMin,
+      scaleMax: sMax,
+      batchSize: profile.batchSize,
+      maxEpochs: stage === '256' ? profile.epochs.base : stage === '384' ? profile.epochs.s384 : profile.epochs.jitter,
+      lr: {
+        initial: stage === '256' ? profile.lr.initial : profile.lr.finetune,
+        decayFactor: profile.lr.decayFactor,
+        maxDecays: profile.lr.maxDecays,
+        patience: profile.lr.patience,
+      },
+      momentum: profile.momentum,
+      weightDecay: profile.weightDecay,
+      dropout: profile.dropout,
+      colorShiftStd: profile.colorShiftStd,
+      seed: profile.seed,
+      valScale,
+      maxTrainImages: profile.maxTrainImages,
+      maxValImages: profile.maxValImages,
+    }
+    // dataRoot is not hashed (the same data moved elsewhere keeps its id).
+    const key = jobKey({kind: 'train', dataset: dataset.id, ...spec})
+    const node: TrainNode = {
+      kind: 'train',
+      key,
+      name: `train ${config} S=${Array.isArray(scale) ? `[${sMin};${sMax}]` : sMin}`,
+      deps: 'parent' in init ? [init.parent] : [],
+      dir: dirOf(`train-${config}-s${stage}`, key),
+      config,
+      stage,
+      scale,
+      dataRoot: dataset.root,
+      ...spec,
+    }
+    trainByNet.set(memo, add(node))
+    return key
+  }
+
+  const evaluate = (trainKey: string, technique: SingleTechnique, qPaper: number): string => {
+    const t = nodes.get(trainKey) as TrainNode
+    const q = px(qPaper)
+    const key = jobKey({kind: 'eval', dataset: dataset.id, train: trainKey, technique, q, maxImages: profile.maxValImages})
+    const node: EvalNode = {
+      kind: 'eval',
+      key,
+      name: `eval ${t.config}/${scaleLabel(t.scale)} ${technique} Q=${q}`,
+      deps: [trainKey],
+      dir: dirOf(`eval-${t.config}-s${t.stage}-${technique}-q${q}`, key),
+      train: trainKey,
+      technique,
+      q,
+      qPaper,
+      dataRoot: dataset.root,
+      batchSize: profile.evalBatchSize,
+      maxImages: profile.maxValImages,
+    }
+    return add(node)
+  }
+
+  const rows: RowPlan[] = []
+  for (const table of opts.tables) {
+    for (const row of table.rows) {
+      const groups = row.nets.map((ref) => {
+        const t = train(ref.config, stageOfRef(ref))
+        return techniquesOf(row.technique).flatMap((tech) => ref.q.map((q) => evaluate(t, tech, q)))
+      })
+      // The key depends only on the evaluations averaged, so rows computing the
+      // same thing (Table 4's D-jit and Table 5's D-dense) share one job.
+      const key = jobKey({kind: 'combine', groups})
+      const combine: CombineNode = {
+        kind: 'combine',
+        key,
+        name: `combine ${row.label}`,
+        deps: [...new Set(groups.flat())],
+        dir: dirOf('combine', key),
+        groups,
+      }
+      add(combine)
+      rows.push({row, combine: key, jobs: ancestors(nodes, key)})
+    }
+  }
+  return {profile: profile.name, dataset, nodes, order: orderGraph(nodes), rows}
+}
+
+/** The job and everything it depends on, parents first. */
+export function ancestors(nodes: Map<string, JobNode>, key: string): string[] {
+  const out: string[] = []
+  const seen = new Set<string>()
+  const visit = (k: string) => {
+    if (seen.has(k)) return
+    seen.add(k)
+    for (const d of nodes.get(k)?.deps ?? []) visit(d)
+    out.push(k)
+  }
+  visit(key)
+  return out
+}

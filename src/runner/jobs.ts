@@ -1,0 +1,122 @@
+// Shapes of the job graph: training, evaluation and combination jobs, keyed by a
+// hash of their resolved inputs, and what each finished job records.
+import type {ConfigName, TableRow, TrainScale} from '../experiments/types.js'
+import type {TrainStage} from '../experiments/tables.js'
+import type {InitSpec, NetSpec} from '../models/types.js'
+import type {LrPolicy, TrainResult} from '../train/types.js'
+
+export type JobKind = 'train' | 'eval' | 'combine'
+export type SingleTechnique = 'dense' | 'multi-crop'
+
+/** The dataset a graph is built for; its id is part of every key. */
+export interface DatasetInfo {
+  root: string
+  id: string
+  numClasses: number
+  trainImages: number
+  valImages: number
+}
+
+interface JobBase {
+  key: string
+  kind: JobKind
+  /** human-readable, e.g. "train D S=[73;146]" */
+  name: string
+  /** keys of jobs whose outputs this one reads */
+  deps: string[]
+  /** runs/<profile>/jobs/<slug>-<key>: outputs and the job's result.json */
+  dir: string
+}
+
+/** Init of a train job before its parents ran: parents are keys, not checkpoint paths yet. */
+export type InitPlan = {from: 'random'; spec: InitSpec} | {from: 'A'; parent: string; spec: InitSpec} | {from: 'checkpoint'; parent: string}
+
+export interface TrainNode extends JobBase {
+  kind: 'train'
+  config: ConfigName
+  stage: TrainStage
+  /** paper-scale training scale */
+  scale: TrainScale
+  net: NetSpec
+  init: InitPlan
+  dataRoot: string
+  scaleMin: number
+  scaleMax: number
+  batchSize: number
+  maxEpochs: number
+  lr: LrPolicy
+  momentum: number
+  weightDecay: number
+  dropout: number
+  colorShiftStd: number
+  seed: number
+  valScale: number
+  maxTrainImages?: number
+  maxValImages?: number
+}
+
+export interface EvalNode extends JobBase {
+  kind: 'eval'
+  train: string
+  technique: SingleTechnique
+  /** Q at the profile's size, and as the paper wrote it */
+  q: number
+  qPaper: number
+  dataRoot: string
+  batchSize: number
+  maxImages?: number
+}
+
+export interface CombineNode extends JobBase {
+  kind: 'combine'
+  /** eval keys per member net: averaged within a net, then over nets (fusion) */
+  groups: string[][]
+}
+
+export type JobNode = TrainNode | EvalNode | CombineNode
+
+/** One paper row and the jobs that produce it. */
+export interface RowPlan {
+  row: TableRow
+  combine: string
+  /** every job the row needs, ancestors first */
+  jobs: string[]
+}
+
+export interface JobGraph {
+  profile: string
+  dataset: DatasetInfo
+  nodes: Map<string, JobNode>
+  /** dependency order (parents before children) */
+  order: string[]
+  rows: RowPlan[]
+}
+
+/** Errors, in percent, with 95% intervals: what eval and combine report. */
+export interface ErrorNumbers {
+  n: number
+  skipped: number
+  top1Err: number
+  top5Err: number
+  top1Ci: [number, number]
+  top5Ci: [number, number]
+}
+
+export interface EvalOutput extends ErrorNumbers {
+  posteriors: string
+  imgPerS?: number
+}
+
+export type CombineOutput = ErrorNumbers
+
+export type JobOutput = TrainResult | EvalOutput | CombineOutput
+
+/** result.json of a finished job. */
+export interface JobRecord {
+  key: string
+  kind: JobKind
+  name: string
+  finishedAt: string
+  wallMs: number
+  output: JobOutput
+}

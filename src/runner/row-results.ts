@@ -1,0 +1,57 @@
+// Row results (the runner -> report contract) from job outcomes: a row is ok when
+// its combination finished, failed when any of its jobs failed, else pending.
+import type {RowResult} from '../experiments/types.js'
+import type {TrainResult} from '../train/types.js'
+import type {CombineOutput, JobGraph} from './jobs.js'
+import {readFailure, readRecord} from './job-store.js'
+import {rootCause, type JobOutcome} from './run-graph.js'
+
+export function rowResults(graph: JobGraph, outcomes: Map<string, JobOutcome>): RowResult[] {
+  return graph.rows.map(({row, combine, jobs}) => {
+    const result: RowResult = {
+      table: row.table,
+      id: row.id,
+      label: row.label,
+      paper: {...row.paper},
+      status: 'pending',
+      jobs: jobs.map((key) => {
+        const node = graph.nodes.get(key)!
+        const record = outcomes.get(key)?.record
+        const metricsPath = node.kind === 'train' && record ? (record.output as TrainResult).metricsPath : undefined
+        return {key, kind: node.kind, wallMs: record?.wallMs, ...(metricsPath ? {metricsPath} : {})}
+      }),
+    }
+    // The first failed job in dependency order is the root cause of the row's failure.
+    const failedKey = jobs.find((k) => outcomes.get(k)?.state === 'failed')
+    const done = outcomes.get(combine)
+    if (failedKey !== undefined) {
+      const error = outcomes.get(failedKey)!.error ?? 'unknown error'
+      result.status = 'failed'
+      result.error = error.startsWith('needs ') ? error : `${graph.nodes.get(failedKey)!.name} failed: ${error}`
+    } else if ((done?.state === 'done' || done?.state === 'cached') && done.record) {
+      const o = done.record.output as CombineOutput
+      result.status = 'ok'
+      result.reproduced = {top1Err: o.top1Err, top5Err: o.top5Err, top1Ci: o.top1Ci, top5Ci: o.top5Ci, n: o.n, skipped: o.skipped}
+    }
+    return result
+  })
+}
+
+/** Outcomes read from the cache alone (for `report`): nothing runs. */
+export function cachedOutcomes(graph: JobGraph): Map<string, JobOutcome> {
+  const outcomes = new Map<string, JobOutcome>()
+  for (const key of graph.order) {
+    const node = graph.nodes.get(key)!
+    const record = readRecord(node)
+    if (record) {
+      outcomes.set(key, {state: 'cached', record})
+      continue
+    }
+    const failure = readFailure(node)
+    const failedDep = node.deps.find((d) => outcomes.get(d)?.state === 'failed')
+    if (failure) outcomes.set(key, {state: 'failed', error: failure.error})
+    else if (failedDep) outcomes.set(key, {state: 'failed', error: rootCause(graph.nodes.get(failedDep)!, outcomes.get(failedDep)!.error)})
+    else outcomes.set(key, {state: 'pending'})
+  }
+  return outcomes
+}

@@ -1,0 +1,179 @@
+// Run a job graph in dependency order, one job at a time (the backend already uses
+// every core). Finished jobs are skipped; a failure fails its dependents with the
+// cause and the rest go on; an interrupt stops after saving what finished.
+import type {TrainJob, TrainResult} from '../train/types.js'
+import type {Executor, JobContext} from './executor.js'
+import type {CombineNode, CombineOutput, EvalNode, EvalOutput, JobGraph, JobNode, JobRecord, TrainNode} from './jobs.js'
+import {readRecord, writeFailure, writeRecord} from './job-store.js'
+
+export type JobState = 'cached' | 'done' | 'failed' | 'pending'
+
+export interface JobOutcome {
+  state: JobState
+  record?: JobRecord
+  /** the failure, for dependents: "needs <job>, which failed: <cause>" */
+  error?: string
+}
+
+export type RunEvent =
+  | {type: 'start'; node: JobNode}
+  | {type: 'progress'; node: JobNode; fraction: number; note: string}
+  | {type: 'finish'; node: JobNode; outcome: JobOutcome}
+
+export interface RunOptions {
+  graph: JobGraph
+  executor: Executor
+  onEvent?(e: RunEvent): void
+  signal?: AbortSignal
+}
+
+export interface RunSummary {
+  outcomes: Map<string, JobOutcome>
+  counts: Record<JobState, number>
+  /** jobs executed (not cached) per kind */
+  ran: {train: number; eval: number; combine: number}
+  interrupted: boolean
+}
+
+/** A job result that means "stop the whole run" (Ctrl-C during training). */
+export class RunInterrupted extends Error {}
+
+export async function runGraph(opts: RunOptions): Promise<RunSummary> {
+  const {graph, executor, signal} = opts
+  const emit = opts.onEvent ?? (() => {})
+  const outcomes = new Map<string, JobOutcome>()
+  const ran = {train: 0, eval: 0, combine: 0}
+  let interrupted = false
+
+  for (const key of graph.order) {
+    const node = graph.nodes.get(key)!
+    const failedDep = node.deps.map((d) => ({d, o: outcomes.get(d)})).find(({o}) => o?.state !== 'cached' && o?.state !== 'done')
+    if (interrupted || signal?.aborted) {
+      interrupted = true
+      outcomes.set(key, {state: 'pending'})
+      continue
+    }
+    if (failedDep !== undefined) {
+      const dep = graph.nodes.get(failedDep.d)!
+      const o = failedDep.o
+      const outcome: JobOutcome =
+        o?.state === 'failed' ? {state: 'failed', error: rootCause(dep, o.error)} : {state: 'pending'}
+      outcomes.set(key, outcome)
+      emit({type: 'finish', node, outcome})
+      continue
+    }
+    const cached = readRecord(node)
+    if (cached !== undefined) {
+      const outcome: JobOutcome = {state: 'cached', record: cached}
+      outcomes.set(key, outcome)
+      emit({type: 'finish', node, outcome})
+      continue
+    }
+    emit({type: 'start', node})
+    const ctx: JobContext = {
+      signal,
+      onProgress: (fraction, note) => emit({type: 'progress', node, fraction, note}),
+    }
+    const t0 = Date.now()
+    let outcome: JobOutcome
+    try {
+      const output = await execute(node, graph, outcomes, executor, ctx)
+      const wallMs = node.kind === 'train' ? (output as TrainResult).wallMs : Date.now() - t0
+      const record: JobRecord = {key, kind: node.kind, name: node.name, finishedAt: new Date().toISOString(), wallMs, output}
+      writeRecord(node, record)
+      ran[node.kind]++
+      outcome = {state: 'done', record}
+    } catch (error) {
+      if (error instanceof RunInterrupted || signal?.aborted) {
+        interrupted = true
+        outcome = {state: 'pending', error: 'interrupted'}
+      } else {
+        const message = oneLine(error)
+        writeFailure(node, message)
+        outcome = {state: 'failed', error: message}
+      }
+    }
+    outcomes.set(key, outcome)
+    emit({type: 'finish', node, outcome})
+  }
+
+  const counts: Record<JobState, number> = {cached: 0, done: 0, failed: 0, pending: 0}
+  for (const o of outcomes.values()) counts[o.state]++
+  return {outcomes, counts, ran, interrupted}
+}
+
+export function rootCause(dep: JobNode, error: string | undefined): string {
+  // Keep the first failure's wording: "needs X, which failed: <cause>" once, not nested.
+  return error?.startsWith('needs ') ? error : `needs ${dep.name}, which failed: ${error ?? 'unknown error'}`
+}
+
+function oneLine(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error)
+  return text.split('\n')[0].trim() || (error instanceof Error ? error.name : 'error')
+}
+
+async function execute(
+  node: JobNode,
+  graph: JobGraph,
+  outcomes: Map<string, JobOutcome>,
+  executor: Executor,
+  ctx: JobContext,
+): Promise<TrainResult | EvalOutput | CombineOutput> {
+  const output = <T>(key: string) => outcomes.get(key)!.record!.output as T
+  switch (node.kind) {
+    case 'train': {
+      const result = await executor.train(trainJobOf(node, (k) => output<TrainResult>(k).checkpoint), ctx)
+      if (result.stoppedBy === 'interrupt') throw new RunInterrupted('interrupted')
+      if (result.stoppedBy === 'nan') {
+        throw new Error(`NaN loss after ${result.epochs} epoch(s); the last good checkpoint is kept in ${node.dir}`)
+      }
+      return result
+    }
+    case 'eval':
+      return evalJob(node, output<TrainResult>(node.train).checkpoint, executor, ctx)
+    case 'combine':
+      return combineJob(node, (k) => output<EvalOutput>(k).posteriors, executor, ctx)
+    default:
+      throw new Error(`unknown job kind in ${graph.profile}`)
+  }
+}
+
+/** The train module's job from a node, with parent checkpoints resolved. */
+export function trainJobOf(node: TrainNode, checkpointOf: (key: string) => string): TrainJob {
+  const {init} = node
+  return {
+    net: node.net,
+    init:
+      init.from === 'random'
+        ? {from: 'random', spec: init.spec}
+        : init.from === 'A'
+          ? {from: 'A', checkpoint: checkpointOf(init.parent), spec: init.spec}
+          : {from: 'checkpoint', checkpoint: checkpointOf(init.parent)},
+    dataRoot: node.dataRoot,
+    scaleMin: node.scaleMin,
+    scaleMax: node.scaleMax,
+    batchSize: node.batchSize,
+    maxEpochs: node.maxEpochs,
+    lr: node.lr,
+    momentum: node.momentum,
+    weightDecay: node.weightDecay,
+    dropout: node.dropout,
+    colorShiftStd: node.colorShiftStd,
+    seed: node.seed,
+    valScale: node.valScale,
+    outDir: node.dir,
+    maxTrainImages: node.maxTrainImages,
+    maxValImages: node.maxValImages,
+  }
+}
+
+function evalJob(node: EvalNode, checkpoint: string, executor: Executor, ctx: JobContext): Promise<EvalOutput> {
+  return executor.evaluate(
+    {checkpoint, dataRoot: node.dataRoot, technique: node.technique, scale: node.q, outDir: node.dir, batchSize: node.batchSize, maxImages: node.maxImages},
+    ctx,
+  )
+}
+
+function combineJob(node: CombineNode, posteriorsOf: (key: string) => string, executor: Executor, ctx: JobContext): Promise<CombineOutput> {
+  return executor.combine({groups: node.groups.map((g) => g.map(posteriorsOf)), outDir: node.dir}, ctx)
+}
