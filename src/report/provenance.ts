@@ -1,5 +1,6 @@
 // Where a set of numbers came from: enough to rerun it or to tell two reports apart.
 import {duration} from './format.js'
+import {cell} from './markdown-util.js'
 import type {RowResult} from './row-result.js'
 
 export interface Provenance {
@@ -16,15 +17,20 @@ export interface JobTime {
   key: string
   kind: string
   wallMs?: number
+  /** human-readable name (e.g. "train D S=[73;146]") when the caller knows it */
+  name?: string
 }
 
+/** Job key -> readable name; keys are hashes of the job's inputs. */
+export type JobNames = Readonly<Record<string, string>>
+
 /** Each job once (train jobs are shared between rows and tables), in first-seen order. */
-export function jobTimes(rows: readonly RowResult[]): JobTime[] {
+export function jobTimes(rows: readonly RowResult[], names: JobNames = {}): JobTime[] {
   const seen = new Map<string, JobTime>()
   for (const row of rows) {
     for (const j of row.jobs) {
       const prev = seen.get(j.key)
-      if (!prev) seen.set(j.key, {key: j.key, kind: j.kind, wallMs: j.wallMs})
+      if (!prev) seen.set(j.key, {key: j.key, kind: j.kind, wallMs: j.wallMs, ...(names[j.key] ? {name: names[j.key]} : {})})
       else if (prev.wallMs === undefined && j.wallMs !== undefined) prev.wallMs = j.wallMs
     }
   }
@@ -53,15 +59,15 @@ export function provenanceMarkdown(p: Provenance, rows: readonly RowResult[]): s
 }
 
 /** Per-job wall times, collapsed so a long report stays readable. */
-export function jobTimesMarkdown(rows: readonly RowResult[]): string {
-  const jobs = jobTimes(rows)
+export function jobTimesMarkdown(rows: readonly RowResult[], names: JobNames = {}): string {
+  const jobs = jobTimes(rows, names)
   if (jobs.length === 0) return '_No jobs recorded._'
-  const body = jobs.map((j) => `| \`${j.key}\` | ${j.kind} | ${j.wallMs === undefined ? 'not run' : duration(j.wallMs)} |`)
+  const body = jobs.map((j) => `| ${cell(j.name ?? '')} | \`${j.key}\` | ${j.kind} | ${j.wallMs === undefined ? 'not run' : duration(j.wallMs)} |`)
   return [
     '<details><summary>Wall time per job</summary>',
     '',
-    '| job | kind | wall time |',
-    '|---|---|---|',
+    '| job | key | kind | wall time |',
+    '|---|---|---|---:|',
     ...body,
     '',
     '</details>',

@@ -3,7 +3,7 @@
 import type {ClaimResult} from './claims.js'
 import {claimDetailsAllMarkdown, claimsSummaryMarkdown} from './claims-markdown.js'
 import {CLAIM_LEGEND, TABLE_LEGEND} from './legend.js'
-import {jobTimesMarkdown, provenanceMarkdown, type Provenance} from './provenance.js'
+import {jobTimesMarkdown, provenanceMarkdown, type JobNames, type Provenance} from './provenance.js'
 import {rowsOfTable, TABLE_TITLES, tablesPresent, type RowResult} from './row-result.js'
 import {tableMarkdown} from './table-markdown.js'
 
@@ -14,6 +14,7 @@ export interface SummaryInput {
   /** chart paths relative to the summary, per table and for the curves */
   tableCharts: Partial<Record<string, string>>
   curvesChart?: string
+  jobNames?: JobNames
 }
 
 export function summaryMarkdown(s: SummaryInput): string {
@@ -34,6 +35,6 @@ export function summaryMarkdown(s: SummaryInput): string {
   parts.push(TABLE_LEGEND, '## Training curves')
   parts.push(s.curvesChart ? `![training curves: train loss and val top-1 error per epoch](${s.curvesChart})` : '_No training metrics yet._')
   if (s.claims.length > 0) parts.push('## Claim details', CLAIM_LEGEND, claimDetailsAllMarkdown(s.claims))
-  parts.push('## Jobs', jobTimesMarkdown(s.rows))
+  parts.push('## Jobs', jobTimesMarkdown(s.rows, s.jobNames))
   return parts.join('\n\n') + '\n'
 }

@@ -3,7 +3,7 @@
 import type {ClaimResult} from './claims.js'
 import {claimsSummaryMarkdown} from './claims-markdown.js'
 import {TABLE_LEGEND} from './legend.js'
-import {jobTimesMarkdown, provenanceMarkdown, type Provenance} from './provenance.js'
+import {jobTimesMarkdown, provenanceMarkdown, type JobNames, type Provenance} from './provenance.js'
 import {TABLE_TITLES, type RowResult, type TableName} from './row-result.js'
 import {tableMarkdown} from './table-markdown.js'
 
@@ -13,6 +13,7 @@ export function tableReportMarkdown(
   provenance: Provenance,
   claims: readonly ClaimResult[],
   chart?: string,
+  jobNames?: JobNames,
 ): string {
   const mine = claims.filter((c) => c.checks.some((k) => k.subject.startsWith(`${table}/`) || k.reference.startsWith(`${table}/`)))
   const parts = [
@@ -23,6 +24,6 @@ export function tableReportMarkdown(
   ]
   if (chart) parts.push(`![paper vs reproduced top-1 error](${chart})`)
   if (mine.length > 0) parts.push('## Claims on this table', claimsSummaryMarkdown(mine), 'Comparisons, the noise rule and the other tables: [summary.md](summary.md).')
-  parts.push(jobTimesMarkdown(rows))
+  parts.push(jobTimesMarkdown(rows, jobNames))
   return parts.join('\n\n') + '\n'
 }

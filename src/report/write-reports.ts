@@ -5,7 +5,7 @@ import {evaluateClaims, type Claim} from './claims.js'
 import {curvesChartSpec} from './curves-chart.js'
 import {errorChartSpec} from './error-chart.js'
 import {readCurves} from './metrics-read.js'
-import {jobTimes, type Provenance} from './provenance.js'
+import {jobTimes, type JobNames, type Provenance} from './provenance.js'
 import {writeChart} from './render-chart.js'
 import {rowsOfTable, TABLE_TITLES, tablesPresent, type RowResult} from './row-result.js'
 import {summaryMarkdown} from './summary-markdown.js'
@@ -21,13 +21,16 @@ export interface WriteReportsOptions {
   provenance: Provenance
   /** training metrics per net; defaults to the train jobs' metricsPath in `rows` */
   curves?: {net: string; metricsPath: string}[]
+  /** job key -> readable name (the runner's node names); keys are shown otherwise */
+  jobNames?: JobNames
 }
 
-/** Train jobs are shared by many rows; each is one curve, named by its job key. */
-export function curvesFromRows(rows: readonly RowResult[]): {net: string; metricsPath: string}[] {
+/** Train jobs are shared by many rows; each is one curve, named after its job. */
+export function curvesFromRows(rows: readonly RowResult[], names: JobNames = {}): {net: string; metricsPath: string}[] {
   const seen = new Map<string, string>()
   for (const r of rows) for (const j of r.jobs) if (j.kind === 'train' && j.metricsPath && !seen.has(j.key)) seen.set(j.key, j.metricsPath)
-  return [...seen].map(([net, metricsPath]) => ({net, metricsPath}))
+  // "train D S=[73;146]" -> "D S=[73;146]": the chart is all training anyway.
+  return [...seen].map(([key, metricsPath]) => ({net: (names[key] ?? key).replace(/^train /, ''), metricsPath}))
 }
 
 export async function writeReports(opts: WriteReportsOptions): Promise<{files: string[]}> {
@@ -47,20 +50,20 @@ export async function writeReports(opts: WriteReportsOptions): Promise<{files: s
     const chart = await writeChart(errorChartSpec(TABLE_TITLES[t], rowsOfTable(rows, t)), path.join(chartDir, t))
     files.push(chart.svg, chart.png)
     tableCharts[t] = path.relative(outDir, chart.png)
-    await write(`${t}.md`, tableReportMarkdown(t, rowsOfTable(rows, t), provenance, claims, tableCharts[t]))
+    await write(`${t}.md`, tableReportMarkdown(t, rowsOfTable(rows, t), provenance, claims, tableCharts[t], opts.jobNames))
     await write(`${t}.csv`, tableCsv(rowsOfTable(rows, t)))
   }
 
   let curvesChart: string | undefined
-  const points = await readCurves(opts.curves ?? curvesFromRows(rows))
+  const points = await readCurves(opts.curves ?? curvesFromRows(rows, opts.jobNames))
   if (points.length > 0) {
     const chart = await writeChart(curvesChartSpec(`Training curves (profile ${opts.profile})`, points), path.join(chartDir, 'training-curves'))
     files.push(chart.svg, chart.png)
     curvesChart = path.relative(outDir, chart.png)
   }
 
-  await write('summary.md', summaryMarkdown({provenance, rows, claims, tableCharts, curvesChart}))
+  await write('summary.md', summaryMarkdown({provenance, rows, claims, tableCharts, curvesChart, jobNames: opts.jobNames}))
   // The CSVs cannot carry a header block; this sidecar says where their numbers came from.
-  await write('provenance.json', JSON.stringify({...provenance, jobs: jobTimes(rows)}, null, 2) + '\n')
+  await write('provenance.json', JSON.stringify({...provenance, jobs: jobTimes(rows, opts.jobNames)}, null, 2) + '\n')
   return {files}
 }

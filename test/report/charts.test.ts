@@ -73,7 +73,8 @@ test('writeReports writes tables, charts and a summary whose links resolve', asy
       : undefined,
   )
   const claims = loadClaims(claimsFile(), loadTables())
-  const {files} = await writeReports({profile: 'test', outDir, rows, claims, provenance: PROVENANCE})
+  const jobNames = {'train-A-256': 'train A S=256'}
+  const {files} = await writeReports({profile: 'test', outDir, rows, claims, provenance: PROVENANCE, jobNames})
 
   for (const t of ['table3', 'table4', 'table5', 'table6']) {
     for (const ext of ['md', 'csv']) assert.ok(files.includes(path.join(outDir, `${t}.${ext}`)), `${t}.${ext}`)
@@ -86,8 +87,10 @@ test('writeReports writes tables, charts and a summary whose links resolve', asy
   const links = [...summary.matchAll(/!\[[^\]]*\]\(([^)]+)\)/g)].map((m) => m[1])
   assert.deepEqual(links, ['charts/table3.png', 'charts/table4.png', 'charts/table5.png', 'charts/table6.png', 'charts/training-curves.png'])
   for (const l of links) await stat(path.join(outDir, l))
-  // Curves default to the rows' train jobs, one per job key.
-  assert.match(await readFile(path.join(outDir, 'charts/training-curves.svg'), 'utf8'), /train-A-256/)
+  // Curves default to the rows' train jobs, one per job, named by jobNames when given.
+  const curves = await readFile(path.join(outDir, 'charts/training-curves.svg'), 'utf8')
+  assert.ok(curves.includes('>A S=256<') && curves.includes('train-B-256'))
+  assert.match(summary, /\| train A S=256 \| `train-A-256` \| train \| 1s \|/)
   for (const text of ['`test`', '100 train / 40 val images', 'abc123', 'cpu on test CPU', '0000000', 'within noise', '**Verdicts.**', '**Columns.**']) {
     assert.ok(summary.includes(text), text)
   }
