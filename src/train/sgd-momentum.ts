@@ -21,7 +21,11 @@ export class SgdMomentum {
   ) {
     this.mu = tf.scalar(opts.momentum)
     this.wd = tf.scalar(opts.weightDecay)
-    for (const [name, v] of vars) this.buffers.set(name, tf.variable(tf.zerosLike(v), false))
+    for (const [name, v] of vars) {
+      const zeros = tf.zerosLike(v)
+      this.buffers.set(name, tf.variable(zeros, false))
+      zeros.dispose() // the variable holds its own reference
+    }
   }
 
   /**

@@ -164,6 +164,9 @@ export async function trainNet(job: TrainJob, hooks: TrainHooks = {}): Promise<T
       const batches = stream.batches(e, state.batchInEpoch)[Symbol.asyncIterator]()
       try {
         for (;;) {
+          // Native ops run synchronously and a prefetched batch resolves as a
+          // microtask: without this, signals and timers would wait for the epoch end.
+          await new Promise((resolve) => setImmediate(resolve))
           if (hooks.signal?.aborted) {
             outcome = 'interrupt'
             break

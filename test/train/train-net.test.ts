@@ -1,0 +1,111 @@
+import assert from 'node:assert/strict'
+import {readFile, readdir, writeFile} from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
+import {after, before, describe, it} from 'node:test'
+import * as tf from '@tensorflow/tfjs-core'
+import {initBackend} from '../../src/backend/backend.js'
+import {summaryFileWriter} from '../../src/backend/summary.js'
+import {createNet} from '../../src/models/index.js'
+import {loadCheckpoint, readCheckpointHeader} from '../../src/train/checkpoint.js'
+import {trainNet} from '../../src/train/train-net.js'
+import type {EpochMetrics} from '../../src/train/types.js'
+import {assertSameTensors} from './compare.js'
+import {makeDataset, removeDir, smokeJob} from './fixtures.js'
+
+let data: string
+let scratch: string
+const out = (name: string) => path.join(scratch, name)
+
+before(async () => {
+  await initBackend()
+  data = await makeDataset(24, 4)
+  scratch = path.join(os.tmpdir(), `vgg-trainnet-${process.pid}`)
+})
+
+after(async () => {
+  await removeDir(data)
+  await removeDir(scratch)
+})
+
+describe('trainNet', () => {
+  it('lowers the loss of a smoke net on a learnable set and writes metrics, checkpoint, TensorBoard', async () => {
+    // tfjs-node keeps one summary writer (5 resource tensors) per log dir: make it first
+    summaryFileWriter(path.join(out('learn'), 'tensorboard'))
+    const tensorsBefore = tf.memory().numTensors
+    const epochs: EpochMetrics[] = []
+    const r = await trainNet(smokeJob(data, out('learn'), {maxEpochs: 5}), {quiet: true, onEpoch: (m) => epochs.push(m)})
+    assert.equal(r.stoppedBy, 'epochs')
+    assert.equal(r.epochs, 5)
+    assert.equal(epochs.length, 5)
+    assert.ok(epochs[4].trainLoss < epochs[0].trainLoss * 0.8, `loss ${epochs.map((m) => m.trainLoss.toFixed(3)).join(' -> ')}`)
+    assert.ok(epochs[4].trainLoss < Math.log(3), 'below chance-level loss')
+    assert.equal(tf.memory().numTensors, tensorsBefore, 'trainNet disposes everything it made')
+    const jsonl = (await readFile(r.metricsPath, 'utf8')).trim().split('\n')
+    assert.equal(jsonl.length, 5)
+    assert.deepEqual(JSON.parse(jsonl[4]), epochs[4])
+    const csv = (await readFile(path.join(out('learn'), 'metrics.csv'), 'utf8')).trim().split('\n')
+    assert.equal(csv.length, 6)
+    assert.match(csv[0], /^epoch,step,lr,trainLoss,/)
+    const ckpt = await loadCheckpoint(r.checkpoint)
+    assert.equal(ckpt.epoch, 5)
+    assert.equal(ckpt.stoppedBy, 'epochs')
+    assert.equal(ckpt.metrics.length, 5)
+    assert.deepEqual(ckpt.classes, ['blue', 'red', 'stripes'])
+    const tb = await readdir(path.join(out('learn'), 'tensorboard'))
+    assert.ok(tb.some((n) => n.startsWith('events.out.tfevents')), 'TensorBoard event file')
+    for (const m of epochs) {
+      assert.ok(m.imgPerS > 0 && m.dataWaitFrac >= 0 && m.dataWaitFrac <= 1)
+      assert.ok(m.valN === 12 && m.valTop5Err === 0)
+    }
+  })
+
+  it('returns at once for a finished job, continues when maxEpochs is raised, refuses a different job', async () => {
+    const dir = out('learn')
+    const again = await trainNet(smokeJob(data, dir, {maxEpochs: 5}), {quiet: true})
+    assert.equal(again.epochs, 5)
+    assert.equal(again.stoppedBy, 'epochs')
+    const more = await trainNet(smokeJob(data, dir, {maxEpochs: 6}), {quiet: true})
+    assert.equal(more.epochs, 6)
+    await assert.rejects(trainNet(smokeJob(data, dir, {maxEpochs: 7, seed: 8}), {quiet: true}), /different job \(differs in seed\)/)
+  })
+
+  it('Ctrl-C (signal) mid-epoch checkpoints the batch position; resuming matches an uninterrupted run bitwise', async () => {
+    const job = (dir: string) => smokeJob(data, out(dir), {maxEpochs: 3, batchSize: 4})
+    const full = await trainNet(job('uninterrupted'), {quiet: true})
+    const ac = new AbortController()
+    const first = await trainNet(job('interrupted'), {
+      quiet: true,
+      signal: ac.signal,
+      // fires during epoch 2's batches (the loop awaits the data stream between steps)
+      onEpoch: (m) => m.epoch === 1 && setTimeout(() => ac.abort(), 60),
+    })
+    assert.equal(first.stoppedBy, 'interrupt')
+    const h = await readCheckpointHeader(first.checkpoint)
+    assert.equal(h.epoch, 1)
+    assert.ok(h.batchInEpoch > 0, `interrupted mid-epoch (batch ${h.batchInEpoch})`)
+    assert.ok(h.partial !== undefined && h.partial.images > 0)
+    // a temp file left by a killed writer is ignored and cleaned up
+    await writeFile(`${first.checkpoint}.tmp-1-00000000`, 'torn')
+    const resumed = await trainNet(job('interrupted'), {quiet: true})
+    assert.equal(resumed.stoppedBy, 'epochs')
+    assert.deepEqual(await readdir(out('interrupted')).then((n) => n.filter((x) => x.includes('.tmp-'))), [])
+    await assertSameTensors(full.checkpoint, resumed.checkpoint)
+    const m = (await readFile(resumed.metricsPath, 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as EpochMetrics)
+    const f = (await readFile(full.metricsPath, 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as EpochMetrics)
+    assert.deepEqual(m.map((x) => [x.epoch, x.step, x.trainImages, x.valTop1Err, x.trainLoss.toFixed(4)]),
+      f.map((x) => [x.epoch, x.step, x.trainImages, x.valTop1Err, x.trainLoss.toFixed(4)]))
+  })
+
+  it('a NaN loss stops the net with a clear message and keeps the last good checkpoint', async () => {
+    const job = smokeJob(data, out('nan'), {maxEpochs: 3, lr: {initial: 1e12, decayFactor: 0.1, maxDecays: 3, patience: 2}})
+    const r = await trainNet(job, {quiet: true})
+    assert.equal(r.stoppedBy, 'nan')
+    assert.match(r.message ?? '', /loss became NaN\/Inf in epoch 1 .*last good checkpoint .* \(after epoch 0\) is kept/)
+    const ckpt = await loadCheckpoint(r.checkpoint)
+    assert.equal(ckpt.epoch, 0)
+    // the kept checkpoint is the untouched initial net
+    const init = createNet(job.net, {kind: 'glorot'}, job.seed).getWeights()
+    for (const [name, w] of init) assert.deepEqual(ckpt.weights.get(name)!.data, w.data, name)
+  })
+})
