@@ -1,8 +1,9 @@
 // evaluateCheckpoint (ARCHITECTURE.md): rebuild the net from a checkpoint, evaluate
 // the val split at one Q with one technique, write the posteriors file, report errors.
 import path from 'node:path'
+import {CorruptImageError} from '../data/errors.js'
 import {loadEvalImage} from '../data/evalImage.js'
-import {indexImageFolder} from '../data/imageFolder.js'
+import {indexImageFolder, type ImageFolderIndex} from '../data/imageFolder.js'
 import {datasetStats} from '../data/stats.js'
 import {VggNet} from '../models/index.js'
 import {loadCheckpoint} from '../train/checkpoint.js'
@@ -34,6 +35,8 @@ export interface EvaluateCheckpointOptions {
   progressBar?: boolean
   /** storage precision of the posteriors file (default float32) */
   dtype?: PosteriorDtype
+  /** an index of dataRoot built already (saves re-listing the folder per Q) */
+  index?: ImageFolderIndex
 }
 
 function sameList(a: readonly string[], b: readonly string[]): boolean {
@@ -44,7 +47,7 @@ export async function evaluateCheckpoint(opts: EvaluateCheckpointOptions): Promi
   const technique = checkSingleTechnique(opts.technique)
   const ckpt = await loadCheckpoint(opts.checkpoint)
   checkScale(opts.scale, ckpt.net.crop)
-  const index = await indexImageFolder(opts.dataRoot)
+  const index = opts.index ?? (await indexImageFolder(opts.dataRoot))
   if (!sameList(ckpt.classes, index.classes)) {
     throw new EvalInputError(
       `${opts.checkpoint} was trained on ${ckpt.classes.length} classes that differ from the ${index.classes.length} classes of ${index.root}`,
@@ -73,6 +76,7 @@ export async function evaluateCheckpoint(opts: EvaluateCheckpointOptions): Promi
       technique,
       scale: opts.scale,
       load: (p, q) => loadEvalImage(p, q, {meanRgb}),
+      isCorrupt: (e) => e instanceof CorruptImageError,
       limits,
       onProgress: (p) => {
         bar.update(p)

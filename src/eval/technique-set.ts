@@ -3,6 +3,7 @@
 // multi-crop & dense 4.3) written as one more file.
 import {createHash} from 'node:crypto'
 import path from 'node:path'
+import {indexImageFolder} from '../data/imageFolder.js'
 import {averagePosteriors} from './average.js'
 import {errorsFromPosteriors} from './error-rates.js'
 import {evaluateCheckpoint, type EvaluateCheckpointOptions} from './evaluate-checkpoint.js'
@@ -49,10 +50,11 @@ export async function evaluateTechniqueSet(opts: TechniqueSetOptions): Promise<T
   const scales = checkScales(opts.scales, opts.crop)
   const {technique: _t, scales: _s, crop: _c, outDir, onPart, ...common} = opts
   const jobs = techniqueParts(technique).flatMap((t) => scales.map((q) => ({t, q})))
+  const index = common.index ?? (await indexImageFolder(common.dataRoot))
   const parts: EvalResult[] = []
   for (const [i, {t, q}] of jobs.entries()) {
     onPart?.(t, q, i, jobs.length)
-    parts.push(await evaluateCheckpoint({...common, technique: t, scale: q, out: posteriorsPath(outDir, t, [q])}))
+    parts.push(await evaluateCheckpoint({...common, index, technique: t, scale: q, out: posteriorsPath(outDir, t, [q])}))
   }
   if (parts.length === 1) {
     const {posteriors, n, skipped, top1Err, top5Err, top1Ci, top5Ci, skippedImages, basis} = parts[0]
