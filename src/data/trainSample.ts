@@ -19,15 +19,13 @@ export async function loadTrainSample(path: string, draw: AugmentDraw, crop: num
     const size = shorterSideTo(orig.width, orig.height, draw.s)
     // Resize and crop inside libvips; shrink-on-load (JPEG DCT scaling / WebP) makes
     // big downscales cheap, and its small resampling difference is harmless for training.
-    let img = openImage(buf)
-      .resize(size.width, size.height, {fit: 'fill', fastShrinkOnLoad: true})
-      .extract({
-        left: cropOffset(size.width, crop, draw.ux),
-        top: cropOffset(size.height, crop, draw.uy),
-        width: crop,
-        height: crop,
-      })
+    const left = cropOffset(size.width, crop, draw.ux)
+    const top = cropOffset(size.height, crop, draw.uy)
+    // sharp flops the whole image before extracting, so mirror the offset too: the
+    // result is then exactly the mirror image of the unflipped crop.
+    let img = openImage(buf).resize(size.width, size.height, {fit: 'fill', fastShrinkOnLoad: true})
     if (draw.flip) img = img.flop()
+    img = img.extract({left: draw.flip ? size.width - crop - left : left, top, width: crop, height: crop})
     const rgb = await toRgb(img)
     if (rgb.width !== crop || rgb.height !== crop) throw new Error(`got ${rgb.width}x${rgb.height}, wanted ${crop}x${crop}`)
     px = rgb.data
