@@ -6,7 +6,6 @@ import {curvesChartSpec} from './curves-chart.js'
 import {errorChartSpec} from './error-chart.js'
 import {readCurves} from './metrics-read.js'
 import {jobTimes, type JobNames, type Provenance} from './provenance.js'
-import {writeChart} from './render-chart.js'
 import {rowsOfTable, TABLE_TITLES, tablesPresent, type RowResult} from './row-result.js'
 import {summaryMarkdown} from './summary-markdown.js'
 import {tableCsv} from './table-csv.js'
@@ -44,6 +43,8 @@ export async function writeReports(opts: WriteReportsOptions): Promise<{files: s
     files.push(p)
   }
   const claims = evaluateClaims(opts.claims, rows)
+  // Loaded here, not at the top: vega is heavy and most commands only print tables.
+  const {writeChart} = await import('./render-chart.js')
 
   const tableCharts: Record<string, string> = {}
   for (const t of tablesPresent(rows)) {
