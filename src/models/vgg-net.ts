@@ -37,6 +37,8 @@ export class VggNet {
   readonly variables: Map<string, tf.Variable>
   private readonly convSteps: ConvStep[]
   private readonly fcSteps: FcStep[]
+  /** fc kernels reshaped to conv filters for dense mode, keyed by the kernel's data */
+  private readonly denseFilters = new Map<FcStep, {dataId: object; filter: tf.Tensor4D}>()
   private disposed = false
 
   /** Use createNet(), or pass loaded weights; the arrays in `values` are taken over, not copied. */
@@ -95,8 +97,9 @@ export class VggNet {
    * Dense evaluation (paper 3.2): the FC layers as convolutions over the whole
    * image, fc6 as a (crop/32)^2 VALID conv and fc7 / fc8 as 1x1 convs. Returns the
    * class score map [N, floor(H/32) - crop/32 + 1, floor(W/32) - crop/32 + 1, classes].
-   * The FC kernels are reshaped per call (a metadata-only TF op, ~3 of ~30 ops) so
-   * there is no cache to go stale under optimizer updates or setWeights.
+   * The conv-shaped fc kernels are cached (reshape is 2 TF ops each, ~4% of a
+   * narrow net's dense pass) and rebuilt when a kernel's data changes: assign()
+   * (optimizers, setWeights, copyFromA) gives a variable a new dataId.
    */
   denseScoreMap(x: tf.Tensor4D): tf.Tensor4D {
     this.assertLive()
@@ -104,17 +107,27 @@ export class VggNet {
     if (x.rank !== 4 || x.shape[1] < crop || x.shape[2] < crop || x.shape[3] !== 3) {
       throw new Error(`denseScoreMap expects [N,H,W,3] with H,W >= ${crop}, got [${x.shape.join(',')}]`)
     }
-    const k = this.plan.finalSide
+    const filters = this.fcSteps.map((step) => this.denseFilter(step))
     return tf.tidy(() => {
       let h = this.trunk(x)
-      for (const {layer, kernel, bias} of this.fcSteps) {
-        const [inDim, outDim] = layer.kernelShape
-        const side = layer.name === 'fc6' ? k : 1
-        const filter = tf.reshape(kernel, [side, side, inDim / (side * side), outDim]) as tf.Tensor4D
-        h = tf.fused.conv2d({x: h, filter, strides: 1, pad: 'valid', bias, activation: layer.relu ? 'relu' : 'linear'})
-      }
+      this.fcSteps.forEach(({layer, bias}, i) => {
+        h = tf.fused.conv2d({x: h, filter: filters[i], strides: 1, pad: 'valid', bias, activation: layer.relu ? 'relu' : 'linear'})
+      })
       return h
     })
+  }
+
+  private denseFilter(step: FcStep): tf.Tensor4D {
+    const {kernel, layer} = step
+    const cached = this.denseFilters.get(step)
+    if (cached !== undefined && cached.dataId === kernel.dataId) return cached.filter
+    cached?.filter.dispose()
+    const [inDim, outDim] = layer.kernelShape
+    // fc6 sees the flattened (h, w, c) map: row-major, so a plain reshape is the k x k x C filter
+    const side = layer.name === 'fc6' ? this.plan.finalSide : 1
+    const filter = tf.keep(tf.reshape(kernel, [side, side, inDim / (side * side), outDim])) as tf.Tensor4D
+    this.denseFilters.set(step, {dataId: kernel.dataId, filter})
+    return filter
   }
 
   /** Host copies of every variable, in layer order. */
@@ -148,6 +161,8 @@ export class VggNet {
   dispose(): void {
     if (this.disposed) return
     this.disposed = true
+    for (const {filter} of this.denseFilters.values()) filter.dispose()
+    this.denseFilters.clear()
     for (const variable of this.variables.values()) variable.dispose()
   }
 

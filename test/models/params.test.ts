@@ -1,7 +1,7 @@
 // Parameter and FLOP counts from the plan alone (no tensors).
 import assert from 'node:assert/strict'
 import {describe, it} from 'node:test'
-import {CONFIGS, CONFIG_NAMES, PAPER_SCALE, countParams, forwardFlops, planNet} from '../../src/models/index.js'
+import {CONFIGS, CONFIG_NAMES, PAPER_SCALE, countParams, forwardFlops, planNet, summarizeModels} from '../../src/models/index.js'
 
 describe('countParams at paper scale (Table 2)', () => {
   for (const config of CONFIG_NAMES) {
@@ -52,5 +52,14 @@ describe('planNet', () => {
     assert.throws(() => planNet({config: 'A', ...PAPER_SCALE, crop: 100}), /multiple of 32/)
     assert.throws(() => planNet({config: 'F' as 'A', ...PAPER_SCALE}), /not one of/)
     assert.throws(() => planNet({config: 'A', ...PAPER_SCALE, widthFactor: 0}), /widthFactor/)
+  })
+})
+
+describe('summarizeModels (the models command)', () => {
+  it('lists the six configs with counts at the given scale', () => {
+    const rows = summarizeModels({...PAPER_SCALE, crop: 64, widthFactor: 0.25})
+    assert.deepEqual(rows.map((r) => r.config), CONFIG_NAMES)
+    assert.deepEqual(rows.map((r) => r.depth), [11, 11, 13, 16, 16, 19])
+    for (const r of rows) assert.equal(r.params, countParams(r.spec))
   })
 })

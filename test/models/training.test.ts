@@ -54,6 +54,8 @@ describe('training-mode forward + backward', () => {
       return loss
     }
     try {
+      // prime the dense filter cache: after training steps it must be rebuilt, not grow
+      net.denseScoreMap(x).dispose()
       const first = step(0)
       const baseline = tf.memory().numTensors
       let last = first

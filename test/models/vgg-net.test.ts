@@ -103,6 +103,20 @@ describe('dense evaluation', () => {
     tf.dispose([x, dense])
   })
 
+  it('follows weight changes (no stale cached fc filters)', () => {
+    const x = images(1, 64, 64, 3)
+    const first = net.denseScoreMap(x) // primes the cache
+    const other = createNet(net.spec, {kind: 'glorot'}, 12)
+    net.setWeights(other.getWeights())
+    const logits = other.logits(x, {training: false})
+    const dense = net.denseScoreMap(x)
+    const a = logits.dataSync() as Float32Array
+    assert.ok(maxAbsDiff(a, dense.dataSync() as Float32Array) <= 1e-4 * Math.max(1, maxAbs(a)), 'dense uses the new weights')
+    assert.ok(maxAbsDiff(a, first.dataSync() as Float32Array) > 1e-3, 'the weights did change')
+    tf.dispose([x, first, logits, dense])
+    other.dispose()
+  })
+
   it('rejects inputs smaller than the crop', () => {
     const x = images(1, 32, 96)
     assert.throws(() => net.denseScoreMap(x), /H,W >= 64/)
