@@ -22,6 +22,12 @@ the rule leans towards "within noise" rather than a false verdict.
   **within noise**.
 - expected *not lower* (e.g. "LRN does not help"): **holds** if Δ ≤ 0, **within noise** if
   0 < Δ ≤ noise, **fails** if Δ > noise.
-- A claim **holds** when all its comparisons hold, **fails** when any fails, is
-  **within noise** otherwise, and is **pending** while any of its rows has no result
-  (not run, or failed).`
+- A claim **holds** when all its checks (each comparison on each metric the claim
+  names) hold, **fails** when any fails, is **within noise** otherwise, and is
+  **pending** while any of its rows has no result (not run, or failed).`
+
+/** One-paragraph version for next to a claims table. */
+export const SHORT_VERDICTS = `*holds*: the reproduced difference goes the paper's way by more than the noise of the
+two 95% CIs (for "does not help" claims: no improvement seen); *fails*: it goes the
+other way by more than that noise; *within noise*: the data cannot tell; *pending*: a
+row it needs has no result yet.`

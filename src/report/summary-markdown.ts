@@ -2,7 +2,7 @@
 // the training curves and the per-job wall times in one page.
 import type {ClaimResult} from './claims.js'
 import {claimDetailsAllMarkdown, claimsSummaryMarkdown} from './claims-markdown.js'
-import {CLAIM_LEGEND, TABLE_LEGEND} from './legend.js'
+import {CLAIM_LEGEND, SHORT_VERDICTS, TABLE_LEGEND} from './legend.js'
 import {jobTimesMarkdown, provenanceMarkdown, type JobNames, type Provenance} from './provenance.js'
 import {rowsOfTable, TABLE_TITLES, tablesPresent, type RowResult} from './row-result.js'
 import {tableMarkdown} from './table-markdown.js'
@@ -23,7 +23,7 @@ export function summaryMarkdown(s: SummaryInput): string {
     provenanceMarkdown(s.provenance, s.rows),
     '## Claims',
     claimsSummaryMarkdown(s.claims),
-    'Each claim\'s comparisons are listed under [Claim details](#claim-details); the verdict rule is explained there.',
+    `${SHORT_VERDICTS} Each claim's comparisons and the exact rule: [Claim details](#claim-details).`,
   ]
   for (const t of tablesPresent(s.rows)) {
     parts.push(`## ${TABLE_TITLES[t]}`)

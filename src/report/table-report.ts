@@ -2,7 +2,7 @@
 // the verdicts of the claims that compare rows of this table.
 import type {ClaimResult} from './claims.js'
 import {claimsSummaryMarkdown} from './claims-markdown.js'
-import {TABLE_LEGEND} from './legend.js'
+import {SHORT_VERDICTS, TABLE_LEGEND} from './legend.js'
 import {jobTimesMarkdown, provenanceMarkdown, type JobNames, type Provenance} from './provenance.js'
 import {TABLE_TITLES, type RowResult, type TableName} from './row-result.js'
 import {tableMarkdown} from './table-markdown.js'
@@ -23,7 +23,7 @@ export function tableReportMarkdown(
     TABLE_LEGEND,
   ]
   if (chart) parts.push(`![paper vs reproduced top-1 error](${chart})`)
-  if (mine.length > 0) parts.push('## Claims on this table', claimsSummaryMarkdown(mine), 'Comparisons, the noise rule and the other tables: [summary.md](summary.md).')
+  if (mine.length > 0) parts.push('## Claims on this table', claimsSummaryMarkdown(mine), `${SHORT_VERDICTS} Comparisons, the exact rule and the other tables: [summary.md](summary.md).`)
   parts.push(jobTimesMarkdown(rows, jobNames))
   return parts.join('\n\n') + '\n'
 }
