@@ -6,7 +6,6 @@ import type {RowResult} from './row-result.js'
 
 interface Datum {
   row: string
-  order: number
   source: 'paper' | 'reproduced'
   err: number
   lo: number
@@ -30,15 +29,15 @@ function namer(rows: readonly RowResult[]): (r: RowResult) => string {
 export function errorChartData(rows: readonly RowResult[]): Datum[] {
   const rowName = namer(rows)
   const data: Datum[] = []
-  rows.forEach((r, order) => {
+  for (const r of rows) {
     const row = rowName(r)
     const p = r.paper.top1
-    data.push({row, order, source: 'paper', err: p, lo: p, hi: p, text: pct(p, 1)})
+    data.push({row, source: 'paper', err: p, lo: p, hi: p, text: pct(p, 1)})
     if (r.reproduced) {
       const q = r.reproduced
-      data.push({row, order, source: 'reproduced', err: q.top1Err, lo: q.top1Ci[0], hi: q.top1Ci[1], text: pct(q.top1Err, 1)})
+      data.push({row, source: 'reproduced', err: q.top1Err, lo: q.top1Ci[0], hi: q.top1Ci[1], text: pct(q.top1Err, 1)})
     }
-  })
+  }
   return data
 }
 

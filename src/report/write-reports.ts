@@ -50,7 +50,8 @@ export async function writeReports(opts: WriteReportsOptions): Promise<{files: s
   for (const t of tablesPresent(rows)) {
     const chart = await writeChart(errorChartSpec(TABLE_TITLES[t], rowsOfTable(rows, t)), path.join(chartDir, t))
     files.push(chart.svg, chart.png)
-    tableCharts[t] = path.relative(outDir, chart.png)
+    // Markdown links use '/', whatever the OS.
+    tableCharts[t] = path.posix.join('charts', path.basename(chart.png))
     await write(`${t}.md`, tableReportMarkdown(t, rowsOfTable(rows, t), provenance, claims, tableCharts[t], opts.jobNames))
     await write(`${t}.csv`, tableCsv(rowsOfTable(rows, t)))
   }
@@ -60,7 +61,7 @@ export async function writeReports(opts: WriteReportsOptions): Promise<{files: s
   if (points.length > 0) {
     const chart = await writeChart(curvesChartSpec(`Training curves (profile ${opts.profile})`, points), path.join(chartDir, 'training-curves'))
     files.push(chart.svg, chart.png)
-    curvesChart = path.relative(outDir, chart.png)
+    curvesChart = path.posix.join('charts', path.basename(chart.png))
   }
 
   await write('summary.md', summaryMarkdown({provenance, rows, claims, tableCharts, curvesChart, jobNames: opts.jobNames}))
