@@ -7,9 +7,9 @@ export function dropoutMask(shape: [number, number], rate: number, seed: number,
   if (!(rate >= 0 && rate < 1)) throw new Error(`dropout rate must be in [0, 1), got ${rate}`)
   const keep = 1 - rate
   const scale = 1 / keep
-  const rng = new Rng(seed, label)
   const data = new Float32Array(shape[0] * shape[1])
-  for (let i = 0; i < data.length; i++) data[i] = rng.uniform() < keep ? scale : 0
+  new Rng(seed, label).fillUniform(data)
+  for (let i = 0; i < data.length; i++) data[i] = data[i] < keep ? scale : 0
   return tf.tensor2d(data, shape)
 }
 

@@ -16,11 +16,11 @@ export function initKernel(name: string, shape: readonly number[], init: InitSpe
   const rng = new Rng(seed, name)
   if (init.kind === 'normal') {
     if (!(init.std > 0)) throw new Error(`init std must be > 0, got ${init.std}`)
-    for (let i = 0; i < size; i++) out[i] = init.std * rng.normal()
+    rng.fillNormal(out, init.std)
   } else {
     const [fanIn, fanOut] = fans(shape)
     const limit = Math.sqrt(6 / (fanIn + fanOut))
-    for (let i = 0; i < size; i++) out[i] = limit * (2 * rng.uniform() - 1)
+    rng.fillUniform(out, -limit, limit)
   }
   return out
 }
