@@ -1,0 +1,126 @@
+import path from 'node:path'
+import {Command, Flags} from '@oclif/core'
+import {BackendError, initBackend, slowBackendWarning} from '../backend/backend.js'
+import {backendFlag} from '../cli/backend-flag.js'
+import {failOneLine} from '../cli/errors.js'
+import {DataError} from '../data/errors.js'
+import {ensureDataset} from '../data/ensureDataset.js'
+import {indexImageFolder} from '../data/imageFolder.js'
+import {ExperimentFileError} from '../experiments/errors.js'
+import {scaleLabel} from '../experiments/labels.js'
+import {loadProfile} from '../experiments/profile.js'
+import {CONFIG_NAMES} from '../models/index.js'
+import type {ConfigName} from '../models/types.js'
+import {runsRoot} from '../runner/paths.js'
+import {DiskFullError} from '../train/atomic-write.js'
+import {CheckpointError, readCheckpointHeader} from '../train/checkpoint.js'
+import {abortOnSigint} from '../train/interrupt.js'
+import {parseTrainScale, trainJobFromProfile} from '../train/job-from-profile.js'
+import {TrainError} from '../train/train-error.js'
+import {trainNet, type TrainOutcome} from '../train/train-net.js'
+import type {EpochMetrics, TrainJob} from '../train/types.js'
+
+export interface TrainCommandResult extends TrainOutcome {
+  job: TrainJob
+  profile: string
+  backend: string
+}
+
+const fmt = (x: number, digits = 2) => (Number.isFinite(x) ? x.toFixed(digits) : '-')
+
+export default class Train extends Command {
+  static description = `Train one net (paper 3.1): SGD with momentum, weight decay, dropout, lr divided by 10 when the
+single-crop val accuracy stops improving. Scales are paper numbers, mapped to the profile's size (x crop/224).
+A checkpoint is written after every epoch; running the same command again resumes it (also after Ctrl-C or a kill).`
+
+  static examples = [
+    '<%= config.bin %> train --config A --scale 256 --profile subset --data ~/data/imagenette2',
+    '<%= config.bin %> train --config D --scale 256 --init-from runs/subset/train/A-s256/checkpoint.ckpt --data DIR',
+    '<%= config.bin %> train --config D --scale 256-512 --init-from runs/subset/train/D-s384/checkpoint.ckpt --data DIR',
+  ]
+
+  static enableJsonFlag = true
+  static flags = {
+    config: Flags.string({description: 'network configuration (Table 1)', options: [...CONFIG_NAMES], required: true}),
+    scale: Flags.string({description: 'training scale S at paper size: 256, 384, or a jitter range 256-512', required: true}),
+    profile: Flags.string({description: 'profile name or path (sizes, epochs, lr)', default: 'subset'}),
+    data: Flags.string({description: 'ImageFolder dataset root (train/ and val/); default: the profile dataset'}),
+    out: Flags.string({description: 'output folder for checkpoint and metrics (default: $VGG_REPRO_RUNS/<profile>/train/<config>-s<scale>)'}),
+    'init-from': Flags.string({description: "start from this checkpoint: net A's (copies its first 4 conv + 3 FC layers) or one of the same config (fine-tune at lr finetune)"}),
+    epochs: Flags.integer({description: "cap on epochs (default: the profile's cap for this stage)", min: 1}),
+    backend: backendFlag,
+  }
+
+  async run(): Promise<TrainCommandResult> {
+    const {flags} = await this.parse(Train)
+    const sigint = abortOnSigint(() => this.logToStderr('\ninterrupt: writing a checkpoint at the current step (Ctrl-C again to quit at once)'))
+    try {
+      const info = await initBackend(flags.backend)
+      const warning = slowBackendWarning(info)
+      if (warning !== undefined) this.logToStderr(warning)
+      const profile = loadProfile(flags.profile)
+      const config = flags.config as ConfigName
+      const scale = parseTrainScale(flags.scale)
+      const dataRoot = await ensureDataset(flags.data ?? profile.dataset, undefined, {log: (l) => this.logToStderr(l)})
+      const index = await indexImageFolder(dataRoot)
+      let initFrom: {checkpoint: string; config: ConfigName} | undefined
+      if (flags['init-from'] !== undefined) {
+        const checkpoint = path.resolve(flags['init-from'])
+        initFrom = {checkpoint, config: (await readCheckpointHeader(checkpoint)).net.config}
+      }
+      const scaleText = Array.isArray(scale) ? `${scale[0]}-${scale[1]}` : String(scale)
+      const outDir = path.resolve(flags.out ?? path.join(runsRoot(), profile.name, 'train', `${config}-s${scaleText}`))
+      const job = trainJobFromProfile({config, scale, profile, dataRoot, numClasses: index.classes.length, outDir, initFrom, epochs: flags.epochs})
+
+      if (!this.jsonEnabled()) {
+        const sText = job.scaleMin === job.scaleMax ? `${job.scaleMin}` : `[${job.scaleMin};${job.scaleMax}]`
+        this.log(
+          `train ${config} S=${scaleLabel(scale)} (${sText} px at crop ${job.net.crop}) profile ${profile.name}, ` +
+            `init ${job.init.from}, lr ${job.lr.initial}, up to ${job.maxEpochs} epochs, ${info.backend} backend -> ${outDir}`,
+        )
+      }
+      const result = await trainNet(job, {
+        quiet: this.jsonEnabled(),
+        signal: sigint.signal,
+        onEpoch: (m) => {
+          if (!this.jsonEnabled()) this.log(epochLine(m))
+        },
+      })
+      if (!this.jsonEnabled()) {
+        if (result.message !== undefined) this.logToStderr(result.message)
+        this.log(
+          `${result.stoppedBy}: ${result.epochs} epochs, val top-1 ${fmt(result.valTop1Err)}% top-5 ${fmt(result.valTop5Err)}% (single centre crop), ` +
+            `${(result.wallMs / 1000).toFixed(1)} s; checkpoint ${result.checkpoint}, metrics ${result.metricsPath}`,
+        )
+        if (result.stoppedBy === 'interrupt') this.log('run the same command again to resume')
+      }
+      if (result.stoppedBy === 'nan') process.exitCode = 1
+      if (result.stoppedBy === 'interrupt') process.exitCode = 130
+      return {...result, job, profile: profile.name, backend: info.backend}
+    } catch (error) {
+      if (
+        error instanceof TrainError ||
+        error instanceof CheckpointError ||
+        error instanceof DiskFullError ||
+        error instanceof BackendError ||
+        error instanceof DataError ||
+        error instanceof ExperimentFileError
+      ) {
+        return failOneLine(this, error.message)
+      }
+      if (error instanceof Error && 'code' in error && error.code === 'ENOENT') return failOneLine(this, error.message)
+      throw error
+    } finally {
+      sigint.dispose()
+    }
+  }
+}
+
+function epochLine(m: EpochMetrics): string {
+  return (
+    `epoch ${String(m.epoch).padStart(3)}  lr ${m.lr.toExponential(0)}  loss ${fmt(m.trainLoss, 4)}  ` +
+    `train top-1/5 ${fmt(m.trainTop1Err, 1)}/${fmt(m.trainTop5Err, 1)}%  val top-1/5 ${fmt(m.valTop1Err, 1)}/${fmt(m.valTop5Err, 1)}%  ` +
+    `${fmt(m.imgPerS, 1)} img/s  data wait ${fmt(100 * m.dataWaitFrac, 0)}%` +
+    (m.nextLr !== m.lr ? `  -> lr ${m.nextLr.toExponential(0)}` : '')
+  )
+}
