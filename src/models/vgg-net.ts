@@ -47,9 +47,12 @@ export class VggNet {
     this.spec = {...spec}
     const prefix = `vgg${netCounter++}_${spec.config}`
     this.variables = new Map()
-    for (const [name, shape] of variableShapes(this.plan)) {
+    const shapes = variableShapes(this.plan)
+    const unknown = [...values.keys()].filter((name) => !shapes.some(([n]) => n === name))
+    if (unknown.length > 0) throw new Error(`weights for net ${spec.config} have unknown variables: ${unknown.join(', ')}`)
+    for (const [name, shape] of shapes) {
       const value = values.get(name)
-      if (value === undefined) throw new Error(`missing initial value for ${name}`)
+      if (value === undefined) throw new Error(`weights for net ${spec.config} have no ${name}`)
       assertShape(name, shape, value.shape)
       const initial = tf.tensor(value.data, shape, 'float32')
       this.variables.set(name, tf.variable(initial, true, `${prefix}/${name}`))

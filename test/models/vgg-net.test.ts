@@ -3,7 +3,7 @@ import assert from 'node:assert/strict'
 import {after, before, describe, it} from 'node:test'
 import * as tf from '@tensorflow/tfjs-core'
 import {initBackend} from '../../src/backend/backend.js'
-import {CONFIG_NAMES, countParams, createNet, type VggNet} from '../../src/models/index.js'
+import {CONFIG_NAMES, VggNet, countParams, createNet} from '../../src/models/index.js'
 import {TINY, images, maxAbs, maxAbsDiff} from './helpers.js'
 
 before(async () => {
@@ -183,5 +183,26 @@ describe('getWeights / setWeights', () => {
     assert.equal(tf.memory().numTensors, before + net.variables.size)
     net.dispose()
     assert.equal(tf.memory().numTensors, before)
+  })
+})
+
+describe('new VggNet(spec, weights)', () => {
+  it('rebuilds a net from loaded weights and rejects mismatched sets', () => {
+    const spec = {config: 'C' as const, ...TINY}
+    const a = createNet(spec, {kind: 'glorot'}, 4)
+    const x = images(2, 32, 32)
+    try {
+      const b = new VggNet(spec, a.getWeights())
+      const la = a.logits(x, {training: false})
+      const lb = b.logits(x, {training: false})
+      assert.deepEqual(la.dataSync(), lb.dataSync())
+      tf.dispose([la, lb])
+      b.dispose()
+      assert.throws(() => new VggNet({...spec, config: 'D'}, a.getWeights()), /conv3_3\/kernel: expected \[3,3,16,16\], got \[1,1,16,16\]/)
+      assert.throws(() => new VggNet({...spec, config: 'B'}, a.getWeights()), /unknown variables: conv3_3\/kernel/)
+    } finally {
+      x.dispose()
+      a.dispose()
+    }
   })
 })
