@@ -42,7 +42,7 @@ export function errorChartData(rows: readonly RowResult[]): Datum[] {
 }
 
 export function errorChartSpec(title: string, rows: readonly RowResult[]): TopLevelSpec {
-  const y = {field: 'row', type: 'nominal' as const, sort: rows.map(namer(rows)), title: null, axis: {labelLimit: 420}}
+  const y = {field: 'row', type: 'nominal' as const, sort: rows.map(namer(rows)), title: null, axis: {labelLimit: 0}} // names are already short (MAX_LABEL); 0 = never truncate
   const yOffset = {field: 'source', type: 'nominal' as const, scale: {domain: ['paper', 'reproduced']}}
   // Colour and shape share one legend; identical legend settings keep Vega-Lite from
   // warning about conflicts when it merges the layers.
@@ -54,6 +54,8 @@ export function errorChartSpec(title: string, rows: readonly RowResult[]): TopLe
     width: 420,
     height: {step: 28},
     background: 'white',
+    // Without a canvas vega estimates text widths; extra room keeps the CI labels whole.
+    padding: {left: 5, top: 5, bottom: 5, right: 24},
     config: {font: 'DejaVu Sans'},
     data: {values: errorChartData(rows)},
     layer: [
