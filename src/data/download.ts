@@ -29,7 +29,13 @@ export async function downloadFile(url: string, dest: string, opts: DownloadOpti
   const showBar = opts.progress ?? process.stderr.isTTY === true
   const bar = showBar
     ? new cliProgress.SingleBar(
-        {format: `${url.split('/').pop()} [{bar}] {percentage}% | {mb}/{totalMb} MB | {speed} MB/s | ETA {eta_formatted}`, stream: process.stderr, hideCursor: true},
+        {
+          format: `${url.split('/').pop()} [{bar}] {percentage}% | {mb}/{totalMb} MB | {speed} MB/s | ETA {eta_formatted}`,
+          stream: process.stderr,
+          hideCursor: true,
+          noTTYOutput: true, // progress was asked for: also print (periodically) into logs
+          notTTYSchedule: 5000,
+        },
         cliProgress.Presets.shades_classic,
       )
     : undefined

@@ -1,5 +1,8 @@
 // A fixed set of decode workers; jobs queue until a worker is idle.
 import {Worker} from 'node:worker_threads'
+// sharp must be loaded by the main thread before workers use it: otherwise glibc
+// unloads libvips when a worker exits and the process can crash (sharp issue #2263).
+import 'sharp'
 import type {BatchJob, BatchReply} from './batchJob.js'
 
 interface Pending {
@@ -26,6 +29,7 @@ export class WorkerPool {
   private readonly workers: Worker[] = []
   private readonly busy = new Map<Worker, Pending>()
   private readonly queue: Pending[] = []
+  private readonly drainWaiters = new Map<Worker, () => void>()
   private failure: Error | undefined
   private closed = false
 
@@ -34,9 +38,9 @@ export class WorkerPool {
       const w = spawnWorker()
       w.unref() // idle workers never keep the process alive
       w.on('message', (r: BatchReply) => this.finish(w, r))
-      w.on('error', (e) => this.fail(e))
+      w.on('error', (e) => this.fail(w, e))
       w.on('exit', (code) => {
-        if (!this.closed) this.fail(new Error(`data worker exited with code ${code}`))
+        if (!this.closed) this.fail(w, new Error(`data worker exited with code ${code}`))
       })
       this.workers.push(w)
     }
@@ -73,6 +77,7 @@ export class WorkerPool {
     const p = this.busy.get(w)
     this.busy.delete(w)
     w.unref()
+    this.drainWaiters.get(w)?.()
     if (p) {
       if (r.error !== undefined) p.reject(new Error(r.error))
       else p.resolve(r)
@@ -80,20 +85,31 @@ export class WorkerPool {
     this.dispatch()
   }
 
-  private fail(e: Error): void {
+  /** A dead worker fails every pending job; healthy ones stay in busy until they reply (see close). */
+  private fail(dead: Worker, e: Error): void {
     this.failure ??= e
     for (const p of [...this.busy.values(), ...this.queue]) p.reject(e)
-    this.busy.clear()
+    this.busy.delete(dead)
+    this.drainWaiters.get(dead)?.()
     this.queue.length = 0
   }
 
+  /**
+   * Stop the workers. Running jobs are allowed to finish first (bounded wait):
+   * terminating a worker in the middle of a libvips call can crash the process.
+   */
   async close(): Promise<void> {
     if (this.closed) return
     this.closed = true
     const err = new Error('worker pool is closed')
-    for (const p of [...this.busy.values(), ...this.queue]) p.reject(err)
-    this.busy.clear()
+    for (const p of this.queue) p.reject(err)
     this.queue.length = 0
+    const running = [...this.busy.keys()].map((w) => new Promise<void>((r) => this.drainWaiters.set(w, r)))
+    let timer: NodeJS.Timeout | undefined
+    await Promise.race([Promise.all(running), new Promise((r) => (timer = setTimeout(r, 30_000)))])
+    clearTimeout(timer)
+    for (const p of this.busy.values()) p.reject(err)
+    this.busy.clear()
     await Promise.all(this.workers.map((w) => w.terminate()))
   }
 }

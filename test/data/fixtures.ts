@@ -2,7 +2,7 @@
 import {mkdir, mkdtemp, rm, writeFile} from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
-import sharp from 'sharp'
+import sharp, {type Sharp} from 'sharp'
 
 export async function tempDir(prefix = 'vgg-data-'): Promise<{dir: string; cleanup(): Promise<void>}> {
   const dir = await mkdtemp(path.join(os.tmpdir(), prefix))
@@ -11,12 +11,12 @@ export async function tempDir(prefix = 'vgg-data-'): Promise<{dir: string; clean
 
 type Rgb = [number, number, number]
 
-export function solid(width: number, height: number, rgb: Rgb): sharp.Sharp {
+export function solid(width: number, height: number, rgb: Rgb): Sharp {
   return sharp({create: {width, height, channels: 3, background: {r: rgb[0], g: rgb[1], b: rgb[2]}}})
 }
 
 /** A horizontal ramp: red grows left to right, so a flip is visible. */
-export function ramp(width: number, height: number): sharp.Sharp {
+export function ramp(width: number, height: number): Sharp {
   const px = Buffer.alloc(width * height * 3)
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
@@ -44,8 +44,8 @@ export const GARBAGE = 'train/b/garbage.JPG'
  * index must ignore (a .txt and a macOS ._ dotfile).
  */
 export async function makeImageFolder(root: string): Promise<void> {
-  const jpeg = (s: sharp.Sharp) => s.jpeg({quality: 95}).toBuffer()
-  const png = (s: sharp.Sharp) => s.png().toBuffer()
+  const jpeg = (s: Sharp) => s.jpeg({quality: 95}).toBuffer()
+  const png = (s: Sharp) => s.png().toBuffer()
   const files: [string, Promise<Buffer>][] = [
     ['train/a/wide.jpg', jpeg(solid(60, 40, [210, 40, 30]))],
     ['train/a/tall.JPEG', jpeg(solid(40, 70, [190, 60, 50]))],

@@ -122,6 +122,17 @@ describe('TrainBatchStream', () => {
     }
   })
 
+  it('close() during an epoch waits for running decodes and ends the iteration with an error', async () => {
+    const s = new TrainBatchStream(index, stats, {...base, batchSize: 1, workers: 2, prefetch: 2})
+    const it = s.batches(0)
+    assert.equal((await it.next()).done, false)
+    await s.close()
+    await assert.rejects(async () => {
+      for (;;) if ((await it.next()).done) break
+    }, /closed/)
+    await assert.rejects(s.batches(0).next(), /closed/)
+  })
+
   it('validates options', () => {
     assert.throws(() => new TrainBatchStream(index, stats, {...base, scaleMin: 31}), /scaleMin must be an integer >= 32/)
     assert.throws(() => new TrainBatchStream(index, stats, {...base, scaleMax: 40, scaleMin: 41}), /scaleMax/)
