@@ -50,11 +50,16 @@ export class VggNet {
     const shapes = variableShapes(this.plan)
     const unknown = [...values.keys()].filter((name) => !shapes.some(([n]) => n === name))
     if (unknown.length > 0) throw new Error(`weights for net ${spec.config} have unknown variables: ${unknown.join(', ')}`)
+    // validate everything before creating any variable, so a bad set leaks nothing
     for (const [name, shape] of shapes) {
       const value = values.get(name)
       if (value === undefined) throw new Error(`weights for net ${spec.config} have no ${name}`)
       assertShape(name, shape, value.shape)
-      const initial = tf.tensor(value.data, shape, 'float32')
+      const size = shape.reduce((a, b) => a * b, 1)
+      if (value.data.length !== size) throw new Error(`${name}: ${value.data.length} values for shape [${shape.join(',')}]`)
+    }
+    for (const [name, shape] of shapes) {
+      const initial = tf.tensor(values.get(name)!.data, shape, 'float32')
       this.variables.set(name, tf.variable(initial, true, `${prefix}/${name}`))
       initial.dispose()
     }

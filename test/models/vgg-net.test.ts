@@ -192,6 +192,7 @@ describe('new VggNet(spec, weights)', () => {
     const a = createNet(spec, {kind: 'glorot'}, 4)
     const x = images(2, 32, 32)
     try {
+      const numTensors = tf.memory().numTensors
       const b = new VggNet(spec, a.getWeights())
       const la = a.logits(x, {training: false})
       const lb = b.logits(x, {training: false})
@@ -200,6 +201,7 @@ describe('new VggNet(spec, weights)', () => {
       b.dispose()
       assert.throws(() => new VggNet({...spec, config: 'D'}, a.getWeights()), /conv3_3\/kernel: expected \[3,3,16,16\], got \[1,1,16,16\]/)
       assert.throws(() => new VggNet({...spec, config: 'B'}, a.getWeights()), /unknown variables: conv3_3\/kernel/)
+      assert.equal(tf.memory().numTensors, numTensors, 'failed constructions leak nothing')
     } finally {
       x.dispose()
       a.dispose()
