@@ -45,7 +45,7 @@ Errors are top-1 / top-5 in percent with 95% Wilson intervals.`
     scales: Flags.string({description: 'test scales Q, comma-separated (paper scale when --profile is given)', required: true}),
     data: Flags.string({description: 'ImageFolder dataset root (train/ and val/); default: the profile dataset'}),
     profile: Flags.string({description: 'profile name or path: --scales are paper numbers, multiplied by crop/224'}),
-    'max-images': Flags.integer({description: 'evaluate only the first N val images', min: 1}),
+    'max-images': Flags.integer({description: 'evaluate only the first N val images (default: the profile maxValImages, else all)', min: 1}),
     'batch-size': Flags.integer({description: 'crop-sized samples per forward call (default: profile evalBatchSize, else 64)', min: 1}),
     out: Flags.string({description: 'folder for the posteriors files (default: $VGG_REPRO_RUNS/eval/<checkpoint>-<hash>)'}),
     fp16: Flags.boolean({description: 'store posteriors as float16 (half the size)'}),
@@ -71,7 +71,9 @@ Errors are top-1 / top-5 in percent with 95% Wilson intervals.`
       const dataArg = flags.data ?? profile?.dataset
       if (dataArg === undefined) throw new EvalInputError('no dataset: give --data DIR (or --profile, whose dataset is the default)')
       const dataRoot = await ensureDataset(dataArg, undefined, {log: (l) => this.logToStderr(l)})
-      const outDir = flags.out ?? defaultEvalDir(flags.checkpoint, dataRoot, flags['max-images'])
+      // A profile's val cap (smoke) applies unless --max-images says otherwise.
+      const maxImages = flags['max-images'] ?? profile?.maxValImages
+      const outDir = flags.out ?? defaultEvalDir(flags.checkpoint, dataRoot, maxImages)
 
       const result = await evaluateTechniqueSet({
         checkpoint: flags.checkpoint,
@@ -81,7 +83,7 @@ Errors are top-1 / top-5 in percent with 95% Wilson intervals.`
         crop: header.net.crop,
         outDir,
         batchSize: flags['batch-size'] ?? profile?.evalBatchSize,
-        maxImages: flags['max-images'],
+        maxImages,
         dtype: flags.fp16 ? 'float16' : 'float32',
         onPart: (t, q, i, count) => {
           if (!this.jsonEnabled()) this.logToStderr(`[${i + 1}/${count}] ${t} Q=${q}`)
@@ -116,7 +118,7 @@ Errors are top-1 / top-5 in percent with 95% Wilson intervals.`
       ) {
         return failOneLine(this, error.message)
       }
-      if (error instanceof Error && 'code' in error && error.code === 'ENOENT') return failOneLine(this, error.message)
+      if (error instanceof Error && 'code' in error && error.code === 'ENOENT') return failOneLine(this, `file not found: ${error.message}`)
       throw error
     }
   }
