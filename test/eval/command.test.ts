@@ -6,13 +6,19 @@ import {initBackend, PROJECT_ROOT} from '../../src/backend/backend.js'
 import {readPosteriors} from '../../src/eval/posteriors-file.js'
 import {makeDataset, saveTinyCheckpoint, tempDir, tinyNet} from './fixtures.js'
 
-/** Run the command in-process, capturing stdout/stderr writes. */
+/**
+ * Run the command in-process. stdout is the test runner's TAP stream, so the
+ * command's own output is caught at its log methods, not at process.stdout;
+ * stderr (where failOneLine writes) is safe to intercept.
+ */
 async function runEval(argv: string[]): Promise<{result?: EvalCommandResult; error?: Error; stdout: string; stderr: string}> {
   let stdout = ''
   let stderr = ''
-  const out = process.stdout.write.bind(process.stdout)
+  const proto = Eval.prototype as unknown as {log: (...a: unknown[]) => void; logJson: (j: unknown) => void}
+  const {log, logJson} = proto
   const err = process.stderr.write.bind(process.stderr)
-  process.stdout.write = ((chunk: string | Uint8Array) => ((stdout += String(chunk)), true)) as typeof process.stdout.write
+  proto.log = (...a: unknown[]) => void (stdout += a.join(' ') + '\n')
+  proto.logJson = (j: unknown) => void (stdout += JSON.stringify(j) + '\n')
   process.stderr.write = ((chunk: string | Uint8Array) => ((stderr += String(chunk)), true)) as typeof process.stderr.write
   try {
     const result = (await Eval.run(argv, PROJECT_ROOT)) as EvalCommandResult
@@ -20,7 +26,8 @@ async function runEval(argv: string[]): Promise<{result?: EvalCommandResult; err
   } catch (error) {
     return {error: error as Error, stdout, stderr}
   } finally {
-    process.stdout.write = out
+    proto.log = log
+    proto.logJson = logJson
     process.stderr.write = err
     // oclif records a failed command's exit code on the process; this one is expected.
     process.exitCode = undefined
@@ -44,9 +51,12 @@ describe('vgg-repro eval', () => {
   after(async () => cleanup())
 
   test('--profile scales paper Q values; multi-crop+dense averages the per-(technique, Q) files', async () => {
-    const {result, error} = await runEval([...common, '--profile', 'smoke', '--technique', 'multi-crop+dense', '--scales', '224,256', '--json'])
+    const {result, error, stdout} = await runEval([...common, '--profile', 'smoke', '--technique', 'multi-crop+dense', '--scales', '224,256', '--json'])
     assert.equal(error, undefined)
     assert.ok(result)
+    const json = JSON.parse(stdout.trim().split('\n').at(-1)!) as EvalCommandResult
+    assert.equal(json.technique, 'multi-crop+dense')
+    assert.equal(json.posteriors, result.posteriors)
     assert.deepEqual(result.scales, [32, 37]) // smoke crop 32: 224 -> 32, 256 -> round(36.57)
     assert.deepEqual(result.scalesGiven, [224, 256])
     assert.equal(result.parts.length, 4)
