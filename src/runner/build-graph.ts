@@ -5,7 +5,6 @@
 import path from 'node:path'
 import type {TrainStage} from '../experiments/tables.js'
 import {scaleToProfile} from '../experiments/profile.js'
-import {scaleLabel} from '../experiments/labels.js'
 import type {ConfigName, NetRef, Profile, TableSpec, Technique} from '../experiments/types.js'
 import {jobKey} from './cache-key.js'
 import type {CombineNode, DatasetInfo, EvalNode, JobGraph, JobNode, RowPlan, SingleTechnique, TrainNode} from './jobs.js'
@@ -84,7 +83,7 @@ export function buildGraph(opts: BuildOptions): JobGraph {
     const node: TrainNode = {
       kind: 'train',
       key,
-      name: `train ${config} S=${Array.isArray(scale) ? `[${sMin};${sMax}]` : sMin}`,
+      name: `train ${config} S=${sMin === sMax ? sMin : `[${sMin};${sMax}]`}`,
       deps: 'parent' in init ? [init.parent] : [],
       dir: dirOf(`train-${config}-s${stage}`, key),
       config,
@@ -104,7 +103,7 @@ export function buildGraph(opts: BuildOptions): JobGraph {
     const node: EvalNode = {
       kind: 'eval',
       key,
-      name: `eval ${t.config}/${scaleLabel(t.scale)} ${technique} Q=${q}`,
+      name: `eval ${netName(t)} ${technique} Q=${q}`,
       deps: [trainKey],
       dir: dirOf(`eval-${t.config}-s${t.stage}-${technique}-q${q}`, key),
       train: trainKey,
@@ -131,7 +130,7 @@ export function buildGraph(opts: BuildOptions): JobGraph {
       const combine: CombineNode = {
         kind: 'combine',
         key,
-        name: `combine ${row.label}`,
+        name: combineName(row.nets.map((ref) => nodes.get(train(ref.config, stageOfRef(ref))) as TrainNode), row.technique, row.nets.map((ref) => ref.q.map(px))),
         deps: [...new Set(groups.flat())],
         dir: dirOf('combine', key),
         groups,
@@ -141,6 +140,17 @@ export function buildGraph(opts: BuildOptions): JobGraph {
     }
   }
   return {profile: profile.name, dataset, nodes, order: orderGraph(nodes), rows}
+}
+
+/** "D S=[37;73]": a trained net at the profile's scale. */
+function netName(t: TrainNode): string {
+  return `${t.config} S=${t.scaleMin === t.scaleMax ? t.scaleMin : `[${t.scaleMin};${t.scaleMax}]`}`
+}
+
+/** "combine D S=[37;73] dense Q=37,55,73", or the members of a fusion. */
+function combineName(nets: TrainNode[], technique: Technique, qs: number[][]): string {
+  if (nets.length === 1) return `combine ${netName(nets[0])} ${technique} Q=${qs[0].join(',')}`
+  return `combine ${nets.map(netName).join(' + ')} ${technique}`
 }
 
 /** The job and everything it depends on, parents first. */

@@ -125,7 +125,8 @@ async function execute(
       const result = await executor.train(trainJobOf(node, (k) => output<TrainResult>(k).checkpoint), ctx)
       if (result.stoppedBy === 'interrupt') throw new RunInterrupted('interrupted')
       if (result.stoppedBy === 'nan') {
-        throw new Error(`NaN loss after ${result.epochs} epoch(s); the last good checkpoint is kept in ${node.dir}`)
+        const why = (result as {message?: string}).message ?? `NaN loss after ${result.epochs} epoch(s)`
+        throw new Error(`${why}; the last good checkpoint is kept in ${node.dir}`)
       }
       return result
     }

@@ -1,0 +1,34 @@
+import {Command, Flags} from '@oclif/core'
+import {displayPath} from '../experiments/paths.js'
+import {parseTableName} from '../experiments/tables.js'
+import {TABLE_NAMES, type RowResult} from '../experiments/types.js'
+import {renderTerminal} from '../report/index.js'
+import {reportFromCache} from '../runner/run-tables.js'
+import {failIfUserError, profileOf, tableFlags} from '../runner/table-command.js'
+
+export default class Report extends Command {
+  static description = `Re-render results/<profile>/ (Markdown, CSV, charts, claims) from the cached job
+results, without training or evaluating anything. Rows whose jobs never ran show as pending.`
+
+  static examples = ['<%= config.bin %> report', '<%= config.bin %> report --profile smoke --json']
+  static enableJsonFlag = true
+  static flags = {
+    tables: Flags.string({description: 'comma-separated tables to print (the reports always cover all four)', default: TABLE_NAMES.join(',')}),
+    profile: tableFlags.profile,
+    subset: tableFlags.subset,
+    data: Flags.string({description: 'dataset root (default: the one of the last run of this profile)'}),
+  }
+
+  async run(): Promise<{rows: RowResult[]; reports: string[]; resultsDir: string}> {
+    const {flags} = await this.parse(Report)
+    try {
+      const tables = flags.tables.split(',').map((t) => parseTableName(t.trim()))
+      const r = await reportFromCache({profile: profileOf(flags), data: flags.data, tables})
+      this.log(renderTerminal(r.rows))
+      this.log(`Reports in ${displayPath(r.resultsDir)}/ (${r.reports.length} files)`)
+      return r
+    } catch (error) {
+      return failIfUserError(this, error)
+    }
+  }
+}

@@ -1,0 +1,66 @@
+// The executor that does the work: trainNet for train jobs, evaluateCheckpoint for
+// one (technique, Q) evaluation, averaged posterior files for combinations.
+import {mkdir} from 'node:fs/promises'
+import path from 'node:path'
+import {indexImageFolder, type ImageFolderIndex} from '../data/imageFolder.js'
+import {averagePosteriors} from '../eval/average.js'
+import {errorsFromPosteriors} from '../eval/error-rates.js'
+import {evaluateCheckpoint} from '../eval/evaluate-checkpoint.js'
+import {writePosteriors} from '../eval/posteriors-file.js'
+import {trainNet} from '../train/train-net.js'
+import type {Executor} from './executor.js'
+
+export interface RealExecutorOptions {
+  /** let train/eval draw their own progress bars (a terminal) */
+  progressBars: boolean
+}
+
+export function realExecutor(opts: RealExecutorOptions): Executor {
+  // One listing of the data folder serves every evaluation.
+  const indexes = new Map<string, Promise<ImageFolderIndex>>()
+  const indexOf = (root: string) => {
+    let p = indexes.get(root)
+    if (p === undefined) indexes.set(root, (p = indexImageFolder(root)))
+    return p
+  }
+  return {
+    async train(job, ctx) {
+      const result = await trainNet(job, {
+        quiet: !opts.progressBars,
+        signal: ctx.signal,
+        onEpoch: (m) => {
+          ctx.onEpoch?.(m)
+          ctx.onProgress?.(m.epoch / job.maxEpochs, `epoch ${m.epoch}/${job.maxEpochs} val top-1 ${m.valTop1Err.toFixed(1)}%`)
+        },
+      })
+      return result
+    },
+    async evaluate(req, ctx) {
+      await mkdir(req.outDir, {recursive: true})
+      const r = await evaluateCheckpoint({
+        checkpoint: req.checkpoint,
+        dataRoot: req.dataRoot,
+        technique: req.technique,
+        scale: req.scale,
+        out: path.join(req.outDir, `${req.technique}-Q${req.scale}.posteriors`),
+        batchSize: req.batchSize,
+        maxImages: req.maxImages,
+        index: await indexOf(req.dataRoot),
+        progressBar: opts.progressBars,
+        onProgress: (p) => ctx.onProgress?.(p.total > 0 ? p.done / p.total : 0, `${p.done}/${p.total} images`),
+      })
+      return {posteriors: r.posteriors, n: r.n, skipped: r.skipped, top1Err: r.top1Err, top5Err: r.top5Err, top1Ci: r.top1Ci, top5Ci: r.top5Ci, imgPerS: r.imgPerS}
+    },
+    async combine(req) {
+      // Average within a net (over Q and techniques), then over nets (fusion), so
+      // every net weighs the same whatever its number of evaluations.
+      await mkdir(req.outDir, {recursive: true})
+      const perNet = []
+      for (const group of req.groups) perNet.push(await averagePosteriors(group))
+      const combined = perNet.length === 1 ? perNet[0] : await averagePosteriors(perNet)
+      await writePosteriors(path.join(req.outDir, 'combined.posteriors'), combined)
+      const e = errorsFromPosteriors(combined)
+      return {n: e.n, skipped: e.skipped, top1Err: e.top1Err, top5Err: e.top5Err, top1Ci: e.top1Ci, top5Ci: e.top5Ci}
+    },
+  }
+}

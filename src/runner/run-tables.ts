@@ -1,0 +1,224 @@
+// What `table3`..`table6`, `all`, `plan` and `report` do, so the commands stay thin:
+// load the experiment files, resolve the data, build the graph, then plan, run or
+// re-render, and hand the rows to the report module.
+import {execFileSync} from 'node:child_process'
+import {readFileSync, writeFileSync, mkdirSync} from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import {claimsFile, claimsFor, loadClaims} from '../experiments/claims.js'
+import {projectRoot} from '../experiments/paths.js'
+import {loadProfile} from '../experiments/profile.js'
+import {loadTables} from '../experiments/tables.js'
+import {TABLE_NAMES, type Claim, type Profile, type RowResult, type TableName} from '../experiments/types.js'
+import {writeReports, type Provenance} from '../report/index.js'
+import {buildGraph} from './build-graph.js'
+import {datasetForPlan, resolveDataset} from './dataset.js'
+import {measureRate, type Rate} from './estimate.js'
+import type {Executor} from './executor.js'
+import type {DatasetInfo, JobGraph} from './jobs.js'
+import {acquireLock} from './lock.js'
+import {resultsDirOf, runDirOf} from './paths.js'
+import {formatPlan, makePlan, type Plan} from './plan.js'
+import {GraphProgress} from './progress.js'
+import {rowResults, cachedOutcomes} from './row-results.js'
+import {runGraph, type JobOutcome, type RunSummary} from './run-graph.js'
+
+export interface RunTablesOptions {
+  tables: readonly TableName[]
+  profile: string
+  data?: string
+  backend?: string
+  /** status lines (progress goes to `progress`) */
+  log: (line: string) => void
+  progress: (line: string) => void
+  /** tests inject a fake; default: the real trainer and evaluator */
+  executor?: Executor
+  /** a terminal: train/eval draw their own progress bars */
+  tty?: boolean
+  signal?: AbortSignal
+}
+
+export interface RunTablesResult {
+  profile: string
+  dataset: DatasetInfo
+  rows: RowResult[]
+  counts: RunSummary['counts']
+  ran: RunSummary['ran']
+  interrupted: boolean
+  reports: string[]
+  resultsDir: string
+  wallMs: number
+}
+
+interface Loaded {
+  profile: Profile
+  graph: JobGraph
+  claims: Claim[]
+}
+
+function load(tables: readonly TableName[], profileName: string, dataset: DatasetInfo): Loaded {
+  const profile = loadProfile(profileName)
+  const specs = loadTables(tables)
+  // Claims are checked against all four tables so a typo is caught whatever runs.
+  const claims = loadClaims(claimsFile(), loadTables(TABLE_NAMES), true)
+  const graph = buildGraph({tables: specs, profile, dataset, runDir: runDirOf(profile.name)})
+  return {profile, graph, claims: claimsFor(claims, specs)}
+}
+
+/** `plan` and --dry-run: never trains, never downloads. */
+export async function planTables(opts: Pick<RunTablesOptions, 'tables' | 'profile' | 'data' | 'backend'>): Promise<Plan> {
+  const profile = loadProfile(opts.profile)
+  // Validate the files before anything slow.
+  loadTables(opts.tables)
+  const {dataset, note} = await datasetForPlan(profile, opts.data)
+  const {graph} = load(opts.tables, opts.profile, dataset)
+  const rate = await measuredRate(profile, opts.backend)
+  return makePlan(graph, profile, rate, note)
+}
+
+export {formatPlan}
+
+async function measuredRate(profile: Profile, backend: string | undefined): Promise<Rate> {
+  const {initBackend} = await import('../backend/backend.js')
+  const info = await initBackend(backend)
+  const rate = await measureRate(profile)
+  return {...rate, source: `${rate.source} on ${info.backend}`}
+}
+
+export async function runTables(opts: RunTablesOptions): Promise<RunTablesResult> {
+  const t0 = Date.now()
+  const profile = loadProfile(opts.profile)
+  loadTables(opts.tables)
+  const dataset = await resolveDataset(profile, opts.data, {log: opts.progress, progress: opts.tty})
+  const {graph} = load(opts.tables, opts.profile, dataset)
+
+  const {initBackend, slowBackendWarning} = await import('../backend/backend.js')
+  const backend = await initBackend(opts.backend)
+  const warning = slowBackendWarning(backend)
+  if (warning) opts.progress(warning)
+
+  const runDir = runDirOf(profile.name)
+  const lock = acquireLock(runDir)
+  let summary: RunSummary
+  try {
+    const rate = await measureRate(profile)
+    const plan = makePlan(graph, profile, rate)
+    const estimates = new Map(plan.jobs.map((j) => [j.key, j.status === 'cached' ? 0 : j.estSeconds]))
+    const progress = new GraphProgress(graph, estimates, opts.progress)
+    opts.progress(
+      `${graph.nodes.size} jobs for ${opts.tables.join(', ')} on profile ${profile.name} (${plan.totals.cached} cached); estimated ${formatDurationShort(plan.totals.estSecondsToRun)} to run`,
+    )
+    const executor = opts.executor ?? (await import('./real-executor.js')).realExecutor({progressBars: opts.tty ?? false})
+    summary = await runGraph({graph, executor, signal: opts.signal, onEvent: (e) => progress.handle(e)})
+    const provenance: Provenance = {
+      profile: profile.name,
+      dataset: {path: dataset.root, trainImages: dataset.trainImages, valImages: dataset.valImages, id: dataset.id},
+      backend: `${backend.backend} (TensorFlow ${backend.tfVersion})`,
+      device: deviceOf(backend.gpu),
+      gitCommit: gitCommit(),
+      date: new Date().toISOString(),
+    }
+    saveLastRun(runDir, {provenance, data: opts.data})
+    const rows = rowResults(graph, summary.outcomes)
+    let reports: string[] = []
+    try {
+      reports = await report(profile, dataset, provenance, summary.outcomes)
+    } catch (error) {
+      // The results are cached: `vgg-repro report` can retry the rendering.
+      opts.log(`could not write the reports (${error instanceof Error ? error.message.split('\n')[0] : String(error)}); rerun \`vgg-repro report\` after fixing it`)
+    }
+    return {
+      profile: profile.name,
+      dataset,
+      rows,
+      counts: summary.counts,
+      ran: summary.ran,
+      interrupted: summary.interrupted,
+      reports,
+      resultsDir: resultsDirOf(profile.name),
+      wallMs: Date.now() - t0,
+    }
+  } finally {
+    lock.release()
+  }
+}
+
+/**
+ * Reports cover every table of the profile: rows of this run from its outcomes,
+ * the others from the cache (pending when never run), so a `table3` run does not
+ * drop Table 4 from summary.md.
+ */
+async function report(profile: Profile, dataset: DatasetInfo, provenance: Provenance, current?: Map<string, JobOutcome>): Promise<string[]> {
+  const all = load(TABLE_NAMES, profile.name, dataset)
+  const outcomes = cachedOutcomes(all.graph)
+  for (const [k, o] of current ?? []) outcomes.set(k, o)
+  const rows = rowResults(all.graph, outcomes)
+  const jobNames = Object.fromEntries([...all.graph.nodes.values()].map((n) => [n.key, n.name]))
+  const {files} = await writeReports({profile: profile.name, outDir: resultsDirOf(profile.name), rows, claims: all.claims, provenance, jobNames})
+  return files
+}
+
+export interface ReportOptions {
+  profile: string
+  data?: string
+  tables: readonly TableName[]
+}
+
+/** `report`: re-render results/<profile>/ from the cache; nothing trains. */
+export async function reportFromCache(opts: ReportOptions): Promise<{rows: RowResult[]; reports: string[]; resultsDir: string}> {
+  const profile = loadProfile(opts.profile)
+  const runDir = runDirOf(profile.name)
+  const last = readLastRun(runDir)
+  const dataset = await resolveDataset(profile, opts.data ?? last?.data)
+  const {graph} = load(opts.tables, profile.name, dataset)
+  const rows = rowResults(graph, cachedOutcomes(graph))
+  const provenance: Provenance = last?.provenance
+    ? {...last.provenance, dataset: {path: dataset.root, trainImages: dataset.trainImages, valImages: dataset.valImages, id: dataset.id}}
+    : {
+        profile: profile.name,
+        dataset: {path: dataset.root, trainImages: dataset.trainImages, valImages: dataset.valImages, id: dataset.id},
+        backend: 'unknown (no run recorded)',
+        device: deviceOf(false),
+        gitCommit: gitCommit(),
+        date: new Date().toISOString(),
+      }
+  const reports = await report(profile, dataset, provenance)
+  return {rows, reports, resultsDir: resultsDirOf(profile.name)}
+}
+
+interface LastRun {
+  provenance: Provenance
+  data?: string
+}
+
+function saveLastRun(runDir: string, last: LastRun): void {
+  mkdirSync(runDir, {recursive: true})
+  writeFileSync(path.join(runDir, 'last-run.json'), JSON.stringify(last, null, 2) + '\n')
+}
+
+function readLastRun(runDir: string): LastRun | undefined {
+  try {
+    return JSON.parse(readFileSync(path.join(runDir, 'last-run.json'), 'utf8')) as LastRun
+  } catch {
+    return undefined
+  }
+}
+
+function deviceOf(gpu: boolean): string {
+  const cpus = os.cpus()
+  return gpu ? 'GPU' : `CPU: ${cpus.length} x ${cpus[0]?.model.trim() ?? 'unknown'}`
+}
+
+function gitCommit(): string {
+  try {
+    const hash = execFileSync('git', ['rev-parse', '--short', 'HEAD'], {cwd: projectRoot(), stdio: ['ignore', 'pipe', 'ignore']}).toString().trim()
+    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], {cwd: projectRoot(), stdio: ['ignore', 'pipe', 'ignore']}).toString().trim()
+    return dirty === '' ? hash : `${hash} (with local changes)`
+  } catch {
+    return 'unknown'
+  }
+}
+
+function formatDurationShort(seconds: number): string {
+  return seconds < 60 ? `${Math.round(seconds)}s` : `${Math.round(seconds / 60)} min`
+}

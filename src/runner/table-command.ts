@@ -1,0 +1,102 @@
+// Shared body of the commands table3..table6 and all: flags, plan / run, printing,
+// and the one-line mapping of user errors. Lives here because every file under
+// src/commands/ is a command.
+import {Flags, type Command} from '@oclif/core'
+import {BackendError} from '../backend/backend.js'
+import {backendFlag} from '../cli/backend-flag.js'
+import {failOneLine} from '../cli/errors.js'
+import {DataError} from '../data/errors.js'
+import {ExperimentFileError} from '../experiments/errors.js'
+import type {TableName} from '../experiments/types.js'
+import {displayPath} from '../experiments/paths.js'
+import {renderTerminal} from '../report/index.js'
+import {abortOnSigint} from '../train/interrupt.js'
+import {LockError} from './lock.js'
+import {GraphError} from './order-graph.js'
+import {formatDuration} from './plan.js'
+import {formatPlan, planTables, runTables, type RunTablesResult} from './run-tables.js'
+import type {Plan} from './plan.js'
+
+export const tableFlags = {
+  profile: Flags.string({description: 'profile: paper, subset, smoke, or a path to a profile .yaml', default: 'subset'}),
+  subset: Flags.boolean({description: 'shorthand for --profile subset', default: false}),
+  data: Flags.string({description: "ImageFolder dataset root (train/<class>/*, val/<class>/*); default: the profile's dataset"}),
+  'dry-run': Flags.boolean({description: 'print the job graph with estimated costs (like `plan`) and exit', default: false}),
+  backend: backendFlag,
+}
+
+export interface TableFlags {
+  profile: string
+  subset: boolean
+  data?: string
+  'dry-run': boolean
+  backend?: string
+}
+
+export function profileOf(flags: Pick<TableFlags, 'profile' | 'subset'>): string {
+  return flags.subset ? 'subset' : flags.profile
+}
+
+/** User-facing errors (bad files, data, lock, backend) as one line and exit 2; bugs keep their stack. */
+export function failIfUserError(cmd: Command, error: unknown): never {
+  if (
+    error instanceof ExperimentFileError ||
+    error instanceof DataError ||
+    error instanceof LockError ||
+    error instanceof GraphError ||
+    error instanceof BackendError
+  ) {
+    return failOneLine(cmd, error.message)
+  }
+  throw error
+}
+
+export type TableCommandResult = ({kind: 'plan'} & Plan) | ({kind: 'run'} & RunTablesResult)
+
+export async function tableCommand(cmd: Command, tables: readonly TableName[], flags: TableFlags, json: boolean): Promise<TableCommandResult> {
+  const profile = profileOf(flags)
+  try {
+    if (flags['dry-run']) {
+      const plan = await planTables({tables, profile, data: flags.data, backend: flags.backend})
+      cmd.log(formatPlan(plan))
+      return {kind: 'plan', ...plan}
+    }
+    const tty = process.stderr.isTTY === true && !json
+    const sigint = abortOnSigint(() => process.stderr.write('\nstopping after the current job saves a checkpoint (Ctrl-C again to quit now)\n'))
+    let result: RunTablesResult
+    try {
+      result = await runTables({
+        tables,
+        profile,
+        data: flags.data,
+        backend: flags.backend,
+        log: (line) => cmd.log(line),
+        progress: (line) => process.stderr.write(`${line}\n`),
+        tty,
+        signal: sigint.signal,
+      })
+    } finally {
+      sigint.dispose()
+    }
+    printRun(cmd, result, tables)
+    if (result.interrupted) cmd.exit(130)
+    // Failed rows are in the reports; the exit status tells scripts and CI.
+    if (result.counts.failed > 0 && !json) cmd.exit(1)
+    return {kind: 'run', ...result}
+  } catch (error) {
+    return failIfUserError(cmd, error)
+  }
+}
+
+function printRun(cmd: Command, r: RunTablesResult, tables: readonly TableName[]): void {
+  const ran = r.ran.train + r.ran.eval + r.ran.combine
+  cmd.log(
+    `${r.interrupted ? 'Interrupted' : 'Done'} in ${formatDuration(r.wallMs / 1000)}: ran ${ran} jobs (${r.ran.train} train, ${r.ran.eval} eval, ${r.ran.combine} combine), ${r.counts.cached} cached, ${r.counts.failed} failed, ${r.counts.pending} pending`,
+  )
+  cmd.log(renderTerminal(r.rows.filter((row) => tables.includes(row.table))))
+  for (const row of r.rows.filter((x) => x.status === 'failed')) cmd.log(`failed ${row.table}/${row.id}: ${row.error}`)
+  if (r.reports.length > 0) {
+    const summary = r.reports.find((f) => f.endsWith('summary.md'))
+    cmd.log(`Reports in ${displayPath(r.resultsDir)}/ (${r.reports.length} files)${summary ? `: start with ${displayPath(summary)}` : ''}`)
+  }
+}
