@@ -141,13 +141,13 @@ export async function trainNet(job: TrainJob, hooks: TrainHooks = {}): Promise<T
       const partial: PartialEpoch = state.partial ?? {lossSum: 0, top1Correct: 0, top5Correct: 0, images: 0, trainMs: 0, dataWaitMs: 0}
       const lrT = tf.scalar(lr)
       let sums = tf.zeros([3]) as tf.Tensor1D // [loss*n, top1 hits, top5 hits] since `partial`
-      let read = {lossSum: partial.lossSum, top1: partial.top1Correct, top5: partial.top5Correct}
+      let read = {lossSum: partial.lossSum, top1: partial.top1Correct, top5: partial.top5Correct, images: partial.images}
+      let images = partial.images
       const readSums = () => {
         const [l, t1, t5] = sums.dataSync()
-        read = {lossSum: partial.lossSum + l, top1: partial.top1Correct + t1, top5: partial.top5Correct + t5}
+        read = {lossSum: partial.lossSum + l, top1: partial.top1Correct + t1, top5: partial.top5Correct + t5, images}
         return Number.isFinite(l)
       }
-      let images = partial.images
       let waitMs = partial.dataWaitMs
       const trainStart = performance.now()
       const trainMs = () => partial.trainMs + (performance.now() - trainStart)
@@ -190,16 +190,15 @@ export async function trainNet(job: TrainJob, hooks: TrainHooks = {}): Promise<T
             images += b.n
           }
           state.batchInEpoch += 1
-          if (state.batchInEpoch % READ_EVERY_STEPS === 0) {
-            if (!readSums()) {
-              outcome = 'nan'
-              break
-            }
-            progress.update(state.batchInEpoch, {
-              loss: images > 0 ? (read.lossSum / images).toFixed(4) : '-',
-              ips: (images / (trainMs() / 1000)).toFixed(1),
-            })
+          if (state.batchInEpoch % READ_EVERY_STEPS === 0 && !readSums()) {
+            outcome = 'nan'
+            break
           }
+          // The shown loss is the running mean as of the last read.
+          progress.update(state.batchInEpoch, {
+            loss: read.images > 0 ? (read.lossSum / read.images).toFixed(4) : '-',
+            ips: (images / (trainMs() / 1000)).toFixed(1),
+          })
         }
         if (outcome !== 'nan' && !readSums()) outcome = 'nan'
       } finally {

@@ -1,0 +1,13 @@
+// Public API of the training module (ARCHITECTURE.md, "train/").
+export type {EpochMetrics, LrPolicy, StoppedBy, TrainHooks, TrainInit, TrainJob, TrainResult, TrainableNet} from './types.js'
+export {trainNet, checkpointPath, CHECKPOINT_FILE, READ_EVERY_STEPS, type TrainOutcome} from './train-net.js'
+export {loadCheckpoint, readCheckpointHeader, writeCheckpoint, CheckpointError, type Checkpoint, type CheckpointState, type PartialEpoch} from './checkpoint.js'
+export {DiskFullError} from './atomic-write.js'
+export {TrainError} from './train-error.js'
+export {validateCenterCrop, type ValidateOptions, type ValidationResult} from './validate-center-crop.js'
+export {initialSchedule, scheduleAfterEpoch, type ScheduleState, type ScheduleStep} from './schedule.js'
+export {SgdMomentum} from './sgd-momentum.js'
+export {dropoutSeed} from './seeds.js'
+export {abortOnSigint} from './interrupt.js'
+export {parseTrainScale, trainJobFromProfile, type TrainJobInputs} from './job-from-profile.js'
+export {METRICS_JSONL, METRICS_CSV} from './metrics-files.js'
