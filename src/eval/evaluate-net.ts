@@ -2,7 +2,7 @@
 // them by rescaled size so same-size images share one forward call, run dense or
 // multi-crop on the backend, read back only the [B, classes] posteriors.
 import * as tf from '@tensorflow/tfjs-core'
-import {DEFAULT_LIMITS, denseImagesPerCall, multiCropPlan, type BatchLimits} from './batch-plan.js'
+import {DEFAULT_LIMITS, denseImagesPerCall, multiCropPlan, samplesPerCall, type BatchLimits} from './batch-plan.js'
 import {GRID} from './crop-grid.js'
 import {densePosteriors} from './dense.js'
 import {EvalInputError} from './errors.js'
@@ -101,7 +101,8 @@ export async function evaluateNet(opts: EvaluateNetOptions): Promise<NetEvaluati
     pendingBytes -= host.byteLength
     const probs = tf.tidy(() => {
       const x = tf.tensor4d(host, [group.length, h, w, 3])
-      return technique === 'dense' ? densePosteriors(net, x) : multiCropPosteriors(net, x, mc.cropsPerCall)
+      if (technique === 'multi-crop') return multiCropPosteriors(net, x, mc.cropsPerCall)
+      return densePosteriors(net, x, samplesPerCall(net, h, w, limits) < 2)
     })
     const values = (await probs.data()) as Float32Array
     probs.dispose()

@@ -112,6 +112,22 @@ describe('dense evaluation', () => {
     }
   })
 
+  test('a memory budget below two samples runs image and flip as separate calls, same result', async () => {
+    const img = randomImages([1, 40, 48, 3], 21)
+    const data = img.dataSync() as Float32Array
+    const calls: number[] = []
+    const spy: EvalNet = {spec: net.spec, logits: (x, o) => net.logits(x, o), denseScoreMap: (x) => (calls.push(x.shape[0]), net.denseScoreMap(x))}
+    const load = async (): Promise<EvalImage> => ({data, height: 40, width: 48})
+    const samples = [{id: 'a', path: 'a', label: 0}, {id: 'b', path: 'b', label: 1}]
+    const run = await evaluateNet({net: spy, samples, classes: ['a', 'b', 'c', 'd', 'e'], technique: 'dense', scale: 40, load, limits: {memoryBytes: 1}})
+    assert.deepEqual(calls, [1, 1, 1, 1])
+    const together = densePosteriors(net, img)
+    const t = together.dataSync()
+    assert.ok(maxAbsDiff(run.posteriors.data.subarray(0, 5), t) < 1e-6)
+    assert.ok(maxAbsDiff(run.posteriors.data.subarray(5, 10), t) < 1e-6)
+    tf.dispose([img, together])
+  })
+
   test('a load error that is not a corrupt image aborts', async () => {
     const load = async (): Promise<EvalImage> => {
       throw new Error('EACCES: permission denied')
