@@ -3,7 +3,8 @@ import path from 'node:path'
 import {after, before, describe, it} from 'node:test'
 import {CorruptImageError} from '../../src/data/errors.js'
 import {loadEvalImage} from '../../src/data/evalImage.js'
-import {GARBAGE, TRUNCATED, makeImageFolder, tempDir} from './fixtures.js'
+import {writeFile} from 'node:fs/promises'
+import {GARBAGE, TRUNCATED, makeImageFolder, solid, tempDir} from './fixtures.js'
 
 describe('loadEvalImage', () => {
   let tmp: Awaited<ReturnType<typeof tempDir>>
@@ -31,6 +32,14 @@ describe('loadEvalImage', () => {
     assert.equal(a.data.length, a.width * a.height * 3)
     const d = await loadEvalImage(path.join(tmp.dir, 'train/b/deep.png'), 20, stats)
     assert.ok(Math.abs(d.data[2] - (230 - 100)) < 2, String(d.data[2]))
+  })
+
+  it('CMYK JPEG becomes sRGB', async () => {
+    const file = path.join(tmp.dir, 'cmyk.jpg')
+    await writeFile(file, await solid(30, 20, [200, 40, 40]).toColourspace('cmyk').jpeg({quality: 95}).toBuffer())
+    const c = await loadEvalImage(file, 20, {meanRgb: [0, 0, 0]})
+    assert.deepEqual([c.width, c.height, c.data.length], [30, 20, 30 * 20 * 3])
+    assert.ok(c.data[0] > 150 && c.data[1] < 80 && c.data[2] < 80, String(c.data.slice(0, 3)))
   })
 
   it('throws CorruptImageError for truncated, garbage and missing files', async () => {
