@@ -2,7 +2,7 @@
 // it, rename it over the target, fsync the directory. A kill at any moment leaves
 // either the old file or the new one, never a torn one; a stray temp file is
 // ignored by readers and removed by the next writer.
-import {promises as fsp} from 'node:fs'
+import {existsSync, promises as fsp} from 'node:fs'
 import path from 'node:path'
 import {randomBytes} from 'node:crypto'
 
@@ -14,10 +14,8 @@ export class DiskFullError extends Error {
     readonly target: string,
     cause: unknown,
   ) {
-    super(
-      `disk full while writing ${target} (${codeOf(cause)}); the previous ${path.basename(target)} is intact. ` +
-        `Free space in ${path.dirname(target)} and run the same command again to resume.`,
-    )
+    const kept = existsSync(target) ? `the previous ${path.basename(target)} is intact` : 'nothing was written'
+    super(`disk full while writing ${target} (${codeOf(cause)}); ${kept}. Free space in ${path.dirname(target)} and run the same command again to resume.`)
     this.name = 'DiskFullError'
   }
 }

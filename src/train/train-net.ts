@@ -12,7 +12,7 @@ import {datasetStats} from '../data/stats.js'
 import {TrainBatchStream} from '../data/trainBatchStream.js'
 import {VggNet} from '../models/index.js'
 import {removeStaleTemps} from './atomic-write.js'
-import {loadCheckpoint, writeCheckpoint, type Checkpoint, type CheckpointState, type PartialEpoch} from './checkpoint.js'
+import {loadCheckpoint, readCheckpointHeader, writeCheckpoint, type Checkpoint, type CheckpointState, type PartialEpoch} from './checkpoint.js'
 import {CropCache} from './crop-cache.js'
 import {initIdentity, initNet} from './init-net.js'
 import {inputsHash, jobDifferences} from './inputs-hash.js'
@@ -63,26 +63,25 @@ export async function trainNet(job: TrainJob, hooks: TrainHooks = {}): Promise<T
 
   // Resume from outDir's checkpoint, or build the initial net and checkpoint it
   // (so a NaN or a kill in the first epoch still leaves a valid starting point).
-  const existing = await loadIfPresent(ckptFile)
+  // The header is checked first: a finished or foreign run never loads its tensors.
+  const header = await headerIfPresent(ckptFile)
   let state: CheckpointState
-  let net: VggNet
-  if (existing !== undefined) {
-    if (existing.inputsHash !== hash) {
-      const diff = jobDifferences(existing.job, job)
+  let resumeFrom: Checkpoint | undefined
+  if (header !== undefined) {
+    if (header.inputsHash !== hash) {
+      const diff = jobDifferences(header.job, job)
       throw new TrainError(
         `${ckptFile} was written by a different job (${diff.length > 0 ? `differs in ${diff.join(', ')}` : 'different data or init checkpoint'}); ` +
           'use another output folder or delete this one',
       )
     }
-    const {weights, momentum: _momentum, ...rest} = existing
-    state = {...rest, job}
-    if (finishedBefore(state, job)) {
-      return resultOf(state, ckptFile, metricsPath, state.stoppedBy ?? 'epochs', state.wallMs)
+    if (finishedBefore(header, job)) {
+      return resultOf(header, ckptFile, metricsPath, header.stoppedBy ?? 'epochs', header.wallMs)
     }
-    state.stoppedBy = undefined
-    net = new VggNet(state.net, weights)
+    resumeFrom = await loadCheckpoint(ckptFile)
+    const {weights: _w, momentum: _m, ...rest} = resumeFrom
+    state = {...rest, job, stoppedBy: undefined}
   } else {
-    net = await initNet(job)
     state = {
       net: {...job.net},
       epoch: 0,
@@ -100,34 +99,37 @@ export async function trainNet(job: TrainJob, hooks: TrainHooks = {}): Promise<T
     }
   }
 
-  const opt = new SgdMomentum(net.variables, (n) => net.isWeight(n), {momentum: job.momentum, weightDecay: job.weightDecay})
-  const stream = new TrainBatchStream(index, stats, {
-    crop: job.net.crop,
-    scaleMin: job.scaleMin,
-    scaleMax: job.scaleMax,
-    batchSize: job.batchSize,
-    seed: job.seed,
-    maxImages: job.maxTrainImages,
-    colorShiftStd: job.colorShiftStd,
-  })
+  const net = resumeFrom !== undefined ? new VggNet(state.net, resumeFrom.weights) : await initNet(job)
+  let opt: SgdMomentum | undefined
+  let stream: TrainBatchStream | undefined
   const progress = EpochProgress.forStderr(hooks.quiet)
-  const board = new EpochBoard(outDir)
-  const valCache = new CropCache()
   const wallBase = state.wallMs
   const wallNow = () => wallBase + (performance.now() - sessionStart)
-  const save = async () => {
-    state.wallMs = wallNow()
-    const ckpt: Checkpoint = {...state, weights: net.getWeights(), momentum: opt.getState()}
-    await writeCheckpoint(ckptFile, ckpt)
-  }
   const done = (stoppedBy: TrainResult['stoppedBy'], message?: string): TrainOutcome => ({
     ...resultOf(state, ckptFile, metricsPath, stoppedBy, wallNow()),
     message,
   })
 
   try {
-    if (existing !== undefined) {
-      opt.setState(existing.momentum)
+    const sgd = (opt = new SgdMomentum(net.variables, (n) => net.isWeight(n), {momentum: job.momentum, weightDecay: job.weightDecay}))
+    const data = (stream = new TrainBatchStream(index, stats, {
+      crop: job.net.crop,
+      scaleMin: job.scaleMin,
+      scaleMax: job.scaleMax,
+      batchSize: job.batchSize,
+      seed: job.seed,
+      maxImages: job.maxTrainImages,
+      colorShiftStd: job.colorShiftStd,
+    }))
+    const board = new EpochBoard(outDir)
+    const valCache = new CropCache()
+    const save = async () => {
+      state.wallMs = wallNow()
+      await writeCheckpoint(ckptFile, {...state, weights: net.getWeights(), momentum: sgd.getState()})
+    }
+    if (resumeFrom !== undefined) {
+      sgd.setState(resumeFrom.momentum)
+      resumeFrom = undefined // let the host copies go
       // Metrics files may lag the checkpoint if a kill came between the two writes.
       await writeMetricsFiles(outDir, state.metrics)
     } else {
@@ -160,8 +162,8 @@ export async function trainNet(job: TrainJob, hooks: TrainHooks = {}): Promise<T
         dataWaitMs: waitMs,
       })
       let outcome: 'ok' | 'nan' | 'interrupt' = 'ok'
-      progress.start(e + 1, job.maxEpochs, stream.batchesPerEpoch, state.batchInEpoch)
-      const batches = stream.batches(e, state.batchInEpoch)[Symbol.asyncIterator]()
+      progress.start(e + 1, job.maxEpochs, data.batchesPerEpoch, state.batchInEpoch)
+      const batches = data.batches(e, state.batchInEpoch)[Symbol.asyncIterator]()
       try {
         for (;;) {
           // Native ops run synchronously and a prefetched batch resolves as a
@@ -180,7 +182,7 @@ export async function trainNet(job: TrainJob, hooks: TrainHooks = {}): Promise<T
             const stepSums = tf.tidy(() => {
               const x = tf.tensor4d(b.images, [b.n, b.crop, b.crop, 3])
               const y = tf.tensor1d(b.labels, 'int32')
-              return trainStep(net, opt, x, y, lrT, dropoutSeed(job.seed, e, state.step), job.dropout)
+              return trainStep(net, sgd, x, y, lrT, dropoutSeed(job.seed, e, state.step), job.dropout)
             })
             const added = tf.add(sums, stepSums) as tf.Tensor1D
             sums.dispose()
@@ -213,7 +215,7 @@ export async function trainNet(job: TrainJob, hooks: TrainHooks = {}): Promise<T
       if (outcome === 'interrupt') {
         state.partial = snapshot()
         await save()
-        return done('interrupt', `interrupted in epoch ${e + 1} at batch ${state.batchInEpoch}/${stream.batchesPerEpoch}; checkpoint written`)
+        return done('interrupt', `interrupted in epoch ${e + 1} at batch ${state.batchInEpoch}/${data.batchesPerEpoch}; checkpoint written`)
       }
 
       const epochPart = snapshot()
@@ -269,15 +271,15 @@ export async function trainNet(job: TrainJob, hooks: TrainHooks = {}): Promise<T
     }
   } finally {
     progress.stop()
-    await stream.close()
-    opt.dispose()
+    await stream?.close()
+    opt?.dispose()
     net.dispose()
   }
 }
 
-async function loadIfPresent(file: string): Promise<Checkpoint | undefined> {
+async function headerIfPresent(file: string): Promise<CheckpointState | undefined> {
   try {
-    return await loadCheckpoint(file)
+    return await readCheckpointHeader(file)
   } catch (error) {
     if ((error as {code?: string}).code === 'ENOENT') return undefined
     throw error
