@@ -34,6 +34,9 @@ export interface TableFlags {
 }
 
 export function profileOf(flags: Pick<TableFlags, 'profile' | 'subset'>): string {
+  if (flags.subset && flags.profile !== 'subset') {
+    throw new ExperimentFileError(`--subset and --profile ${flags.profile} disagree: give one of them`)
+  }
   return flags.subset ? 'subset' : flags.profile
 }
 
@@ -54,8 +57,8 @@ export function failIfUserError(cmd: Command, error: unknown): never {
 export type TableCommandResult = ({kind: 'plan'} & Plan) | ({kind: 'run'} & RunTablesResult)
 
 export async function tableCommand(cmd: Command, tables: readonly TableName[], flags: TableFlags, json: boolean): Promise<TableCommandResult> {
-  const profile = profileOf(flags)
   try {
+    const profile = profileOf(flags)
     if (flags['dry-run']) {
       const plan = await planTables({tables, profile, data: flags.data, backend: flags.backend})
       cmd.log(formatPlan(plan))
