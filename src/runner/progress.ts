@@ -9,10 +9,9 @@ export class GraphProgress {
   private done = 0
   private cached = 0
   private failed = 0
-  private estRun = 0
-  private wallRun = 0
   private startedAt = 0
-  private remainingEst: number
+  /** per job kind: estimated and measured seconds of the jobs run so far, and what is left */
+  private readonly kinds = new Map<string, {est: number; wall: number; left: number}>()
   private announcedCache = false
 
   constructor(
@@ -21,14 +20,26 @@ export class GraphProgress {
     private readonly estimates: Map<string, number>,
     private readonly write: (line: string) => void,
   ) {
-    this.remainingEst = [...estimates.values()].reduce((a, b) => a + b, 0)
+    for (const node of graph.nodes.values()) this.kind(node.kind).left += estimates.get(node.key) ?? 0
+  }
+
+  private kind(k: string): {est: number; wall: number; left: number} {
+    let v = this.kinds.get(k)
+    if (v === undefined) this.kinds.set(k, (v = {est: 0, wall: 0, left: 0}))
+    return v
+  }
+
+  /** Estimates rescaled per kind by how this run's jobs of that kind compared to theirs. */
+  private etaSeconds(): number {
+    let eta = 0
+    for (const k of this.kinds.values()) eta += k.left * (k.est > 0 ? k.wall / k.est : 1)
+    return eta
   }
 
   private status(running: number): string {
     const total = this.graph.nodes.size
     const left = total - this.done - this.cached - this.failed - running
-    const speed = this.estRun > 0 ? this.wallRun / this.estRun : 1
-    const eta = formatDuration(this.remainingEst * speed)
+    const eta = formatDuration(this.etaSeconds())
     return `[${this.done + this.cached + this.failed + running}/${total}] ${this.done + this.cached} done (${this.cached} cached), ${running} running, ${this.failed} failed, ${left} left, ETA ${eta}`
   }
 
@@ -42,13 +53,14 @@ export class GraphProgress {
       return
     }
     if (e.type !== 'finish') return
-    this.remainingEst = Math.max(0, this.remainingEst - est)
+    const k = this.kind(e.node.kind)
+    k.left = Math.max(0, k.left - est)
     const o = e.outcome
     if (o.state === 'cached') this.cached++
     else if (o.state === 'done') {
       this.done++
-      this.estRun += est
-      this.wallRun += (Date.now() - this.startedAt) / 1000
+      k.est += est
+      k.wall += (Date.now() - this.startedAt) / 1000
     } else if (o.state === 'failed') {
       this.failed++
       // Only root failures get a line; their dependents show up in the counts and rows.
