@@ -9,12 +9,14 @@ import {centerCrop} from './center-crop.js'
 import type {CropCache} from './crop-cache.js'
 import {topkHits} from './topk-counts.js'
 import type {TrainableNet} from './types.js'
+import {balancedSubset} from './val-subset.js'
 
 export interface ValidateOptions {
   meanRgb: [number, number, number]
   /** Q: shorter side of the rescaled val image */
   scale: number
   batchSize: number
+  /** cap, taken class by class in turn (see val-subset.ts) */
   maxImages?: number
   cache?: CropCache
   signal?: AbortSignal
@@ -38,7 +40,7 @@ export async function validateCenterCrop(
   opts: ValidateOptions,
 ): Promise<ValidationResult> {
   const {crop} = net.spec
-  const list = opts.maxImages === undefined ? samples : samples.slice(0, opts.maxImages)
+  const list = balancedSubset(samples, opts.maxImages)
   const skipped: ValidationResult['skipped'] = []
   let hits = tf.zeros([2]) as tf.Tensor1D
   let n = 0
