@@ -89,7 +89,11 @@ export async function runGraph(opts: RunOptions): Promise<RunSummary> {
         outcome = {state: 'pending', error: 'interrupted'}
       } else {
         const message = oneLine(error)
-        writeFailure(node, message)
+        try {
+          writeFailure(node, message)
+        } catch {
+          // A full disk may refuse this too; the outcome below still reports it.
+        }
         outcome = {state: 'failed', error: message}
       }
     }
