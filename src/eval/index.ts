@@ -6,7 +6,7 @@ export {COMBINED_TECHNIQUES, type CombinedTechnique, checkScale, checkScales, ch
 export {evaluateCheckpoint, type EvaluateCheckpointOptions} from './evaluate-checkpoint.js'
 export {evaluateNet, type EvalImage, type EvalSample, type EvaluateNetOptions, type ImageLoader, type NetEvaluation} from './evaluate-net.js'
 export {densePosteriors} from './dense.js'
-export {buildMultiCrops, multiCropPosteriors} from './multi-crop.js'
+export {buildMultiCrops, distinctWindows, multiCropPosteriors} from './multi-crop.js'
 export {GRID, gridOffsets, multiCropPositions, type CropPosition} from './crop-grid.js'
 export {readPosteriors, writePosteriors, type PosteriorDtype} from './posteriors-file.js'
 export {averagePosteriors} from './average.js'

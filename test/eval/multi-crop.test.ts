@@ -98,6 +98,24 @@ describe('multi-crop tensors and posteriors', () => {
     tf.dispose([images, expected])
   })
 
+  test('Q = crop: the repeated windows are computed once and weighted, same result as all 50 crops', () => {
+    const r = rng(8)
+    for (const [h, w] of [[32, 32], [32, 45], [34, 33]]) {
+      const img = tf.tensor4d(Float32Array.from({length: h * w * 3}, () => r() * 255 - 128), [1, h, w, 3])
+      const calls: number[] = []
+      const spy = {spec: net.spec, logits: (x: tf.Tensor4D, o: {training: boolean}) => (calls.push(x.shape[0]), net.logits(x, o)), denseScoreMap: (x: tf.Tensor4D) => net.denseScoreMap(x)}
+      const got = multiCropPosteriors(spy, img, 1000)
+      const all50 = tf.tidy(() => tf.mean(tf.softmax(net.logits(buildMultiCrops(img, 32), {training: false})), 0, true))
+      const g = got.dataSync()
+      const a = all50.dataSync()
+      for (let k = 0; k < 5; k++) assert.ok(Math.abs(g[k] - a[k]) < 1e-6, `${h}x${w} class ${k}: ${g[k]} vs ${a[k]}`)
+      const distinct = new Set(multiCropPositions(h, w, 32).map((p) => `${p.y},${p.x},${p.flip}`)).size
+      assert.deepEqual(calls, [distinct])
+      tf.dispose([img, got, all50])
+    }
+    assert.equal(new Set(multiCropPositions(32, 32, 32).map((p) => `${p.y},${p.x},${p.flip}`)).size, 2)
+  })
+
   test('evaluateNet multi-crop: each image alone equals its group result', async () => {
     const r = rng(4)
     const shapes: [number, number][] = [[36, 45], [45, 36], [36, 45], [36, 36]]
