@@ -1,0 +1,89 @@
+// Training images/s through the real input pipeline (TrainBatchStream: worker
+// threads decoding, augmenting and prefetching), and the fraction of the wall time
+// the step loop spent waiting for a batch.
+import {setImmediate as yieldToLoop} from 'node:timers/promises'
+import type {DatasetStats} from '../data/stats.js'
+import type {ImageFolderIndex} from '../data/imageFolder.js'
+import {TrainBatchStream} from '../data/trainBatchStream.js'
+import {summarize, type TimingSummary} from './stats.js'
+import {StepRunner, type StepSetup} from './step-runner.js'
+
+export interface PipelineTiming {
+  /** step compute time, ms */
+  stepMs: TimingSummary
+  /** time waiting for each batch, ms */
+  waitMs: TimingSummary
+  warmup: number
+  steps: number
+  /** timed images / timed wall time (wait + compute) */
+  imgPerS: number
+  /** waiting / (waiting + compute) over the timed steps */
+  dataWaitFraction: number
+  workers: number
+}
+
+export interface PipelineOptions {
+  warmup: number
+  steps: number
+  /** training scale S (shorter side before cropping) */
+  scale: number
+  colorShiftStd: number
+  workers?: number
+  prefetch?: number
+}
+
+export async function measurePipeline(setup: StepSetup, index: ImageFolderIndex, stats: DatasetStats, opts: PipelineOptions): Promise<PipelineTiming> {
+  const stream = new TrainBatchStream(index, stats, {
+    crop: setup.spec.crop,
+    scaleMin: opts.scale,
+    scaleMax: opts.scale,
+    batchSize: setup.batch,
+    seed: setup.seed,
+    colorShiftStd: opts.colorShiftStd,
+    workers: opts.workers,
+    prefetch: opts.prefetch,
+    maxImages: setup.batch * (opts.warmup + opts.steps),
+  })
+  const runner = new StepRunner(setup)
+  const stepTimes: number[] = []
+  const waitTimes: number[] = []
+  let images = 0
+  try {
+    const it = stream.batches(0)[Symbol.asyncIterator]()
+    try {
+      for (let i = 0; i < opts.warmup + opts.steps; i++) {
+        await yieldToLoop() // as the trainer: lets worker replies be delivered
+        const w0 = performance.now()
+        const next = await it.next()
+        const w1 = performance.now()
+        if (next.done === true) break
+        const b = next.value
+        runner.step(b.images, b.labels, b.n)
+        const s1 = performance.now()
+        if (i >= opts.warmup) {
+          waitTimes.push(w1 - w0)
+          stepTimes.push(s1 - w1)
+          images += b.n
+        }
+      }
+    } finally {
+      await it.return?.(undefined)
+    }
+    runner.read()
+    if (stepTimes.length === 0) throw new Error(`the dataset gave no batches after ${opts.warmup} warm-up steps`)
+    const waitSum = waitTimes.reduce((a, b) => a + b, 0)
+    const stepSum = stepTimes.reduce((a, b) => a + b, 0)
+    return {
+      stepMs: summarize(stepTimes),
+      waitMs: summarize(waitTimes),
+      warmup: opts.warmup,
+      steps: stepTimes.length,
+      imgPerS: (1000 * images) / (waitSum + stepSum),
+      dataWaitFraction: waitSum / (waitSum + stepSum),
+      workers: opts.workers ?? -1,
+    }
+  } finally {
+    runner.dispose()
+    await stream.close()
+  }
+}

@@ -1,0 +1,153 @@
+// results/bench.md and results/bench.json from one BenchResult.
+import {mkdir, rename, writeFile} from 'node:fs/promises'
+import path from 'node:path'
+import type {HistoryEntry} from './history.js'
+import type {BenchResult, ConfigBench} from './types.js'
+
+const f1 = (x: number | null | undefined) => (x === null || x === undefined || !Number.isFinite(x) ? '–' : x.toFixed(1))
+const f2 = (x: number | null | undefined) => (x === null || x === undefined || !Number.isFinite(x) ? '–' : x.toFixed(2))
+const pct = (x: number | null | undefined) => (x === null || x === undefined || !Number.isFinite(x) ? '–' : `${(100 * x).toFixed(1)}%`)
+const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ')
+
+function table(head: string[], rows: string[][]): string[] {
+  return [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.map(cell).join(' | ')} |`)]
+}
+
+export function renderHistory(entries: HistoryEntry[]): string[] {
+  if (entries.length === 0) return ['(no entries yet)']
+  return table(
+    ['date', 'change', 'where', 'measured', 'before', 'after', 'status'],
+    entries.map((e) => [e.date, e.note !== undefined ? `${e.change} (${e.note})` : e.change, e.where, e.metric, e.before, e.after, e.status]),
+  )
+}
+
+function configRow(c: ConfigBench): string[] {
+  return [
+    c.config,
+    c.forwardGflopPerImage.toFixed(3),
+    f1(c.oursImgPerS),
+    f1(c.torchImgPerS),
+    f2(c.ratioVsTorch),
+    f1(c.oursGflops),
+    f2(c.matrixFraction),
+    f1(c.pipeline?.imgPerS),
+    pct(c.pipeline?.dataWaitFraction),
+  ]
+}
+
+export function renderMarkdown(r: BenchResult): string {
+  const p = r.profile
+  const lines: string[] = []
+  const torch = 'skipped' in r.torch ? r.torch.skipped : `PyTorch ${r.torch.version} (${r.torch.threads} threads)`
+  lines.push(`# Benchmark${r.quick ? ' (quick)' : ''}: training and evaluation speed`, '')
+  lines.push(
+    `Run ${r.date} on ${r.machine.cpu}, ${r.machine.cores} cores, ${r.machine.memGb.toFixed(0)} GB; Node ${r.machine.node}; ` +
+      `backend ${r.backend.name} (TensorFlow ${r.backend.tfVersion}); ${torch}. ` +
+      `1-minute load before measuring: ${f2(r.load.start)}${r.load.waitedFor !== undefined ? ` (waited ${Math.round(r.load.waitedFor / 1000)} s for it)` : ''}; after: ${f2(r.load.end)} (includes this run). ` +
+      `Whole run: ${(r.wallMs / 60_000).toFixed(1)} min.`,
+    '',
+  )
+  const env = Object.entries(r.env)
+  const exp = r.experiments.length > 0 ? ` Experiments applied: ${r.experiments.join(', ')}.` : ''
+  lines.push(`Settings: ${env.length > 0 ? env.map(([k, v]) => `\`${k}=${v}\``).join(', ') : 'TensorFlow thread defaults (no TF_NUM_* variables set)'}.${exp}`, '')
+  lines.push(
+    `Profile \`${p.name}\`: crop ${p.crop}, width x${p.widthFactor}, FC ${p.fcWidth}, ${p.numClasses} classes, batch ${p.batch}, ` +
+      `training scale S=${p.trainScale}. One step = upload, forward with dropout, soft-max cross-entropy, gradients, SGD momentum + L2 on kernels ` +
+      '(the trainer\'s `trainStep`); PyTorch runs the same layers, batch and optimizer in its faster memory format.',
+    '',
+  )
+  lines.push('## Training step', '')
+  const pr = r.protocol
+  lines.push(
+    `Images/s from the median step time: ours ${pr.steps} steps after ${pr.warmup} warm-up, PyTorch ${pr.torchSteps} after ${pr.torchWarmup} warm-up (+ a short trial of each memory format), ` +
+      `interleaved per config in this one run. GFLOP/s = 3 x forward FLOPs x images/s; "of matrix rate" divides by the machine's float32 GEMM rate ` +
+      `(**${r.machineGemmGflops.toFixed(0)} GFLOP/s**: ${r.gemmSource}; runs ${r.gemmRuns.map((g) => g.toFixed(0)).join(', ')}; the larger is used). ` +
+      `Pipeline = the same step fed by TrainBatchStream from \`${'root' in r.data ? r.data.root : '–'}\`: images/s over ${pr.pipelineSteps} steps after ${pr.pipelineWarmup} warm-up, wall time including waits; data wait = waiting / wall.`,
+    '',
+  )
+  const configs = Object.values(r.configs)
+  lines.push(
+    ...table(
+      ['config', 'fwd GFLOP/img', 'ours img/s', 'PyTorch img/s', 'ours/PyTorch', 'ours GFLOP/s', 'of matrix rate', 'pipeline img/s', 'data wait'],
+      configs.map(configRow),
+    ),
+    '',
+  )
+  if ('skipped' in r.torch) lines.push(`PyTorch: ${r.torch.skipped}`, '')
+  if ('skipped' in r.data) lines.push(`Input pipeline: ${r.data.skipped}`, '')
+  lines.push(
+    `Worst data-wait fraction: ${pct(r.dataWaitFraction)}. Per-op floor of the backend: ${f1(r.perOpOverheadUs)} µs per tiny native op.`,
+    '',
+  )
+  const withOps = configs.filter((c) => c.ops !== undefined)
+  if (withOps.length > 0) {
+    lines.push('Where one step\'s time goes (one extra profiled step; op time is wall time inside native calls, the rest is JavaScript: autodiff, bookkeeping, host work):', '')
+    lines.push(
+      ...table(
+        ['config', 'native ops', 'uploads', 'step ms', 'in ops ms', 'top ops (count, ms)', 'PyTorch format', 'PyTorch step ms (median, IQR)', 'ours step ms (median, IQR)'],
+        withOps.map((c) => [
+          c.config,
+          String(c.ops!.ops),
+          String(c.ops!.uploads),
+          f1(c.ops!.totalMs),
+          f1(c.ops!.opMs),
+          c.ops!.top.slice(0, 5).map((o) => `${o.name} ${o.count}x ${o.ms.toFixed(1)}`).join(', '),
+          c.torchMemoryFormat ?? '–',
+          c.torchStepMs !== undefined ? `${f1(c.torchStepMs.median)} (${f1(c.torchStepMs.p25)}–${f1(c.torchStepMs.p75)})` : '–',
+          `${f1(c.oursStepMs.median)} (${f1(c.oursStepMs.p25)}–${f1(c.oursStepMs.p75)})`,
+        ]),
+      ),
+      '',
+    )
+  }
+  lines.push('## Evaluation', '')
+  if (r.eval === null) {
+    lines.push('Not measured (no dataset).', '')
+  } else {
+    const e = r.eval
+    lines.push(
+      `Net ${e.config} (random weights; speed does not depend on them), \`evaluateNet\` with the real loader (decode, rescale, mean) overlapped with the net, ` +
+        `eval batch ${p.evalBatchSize}. Images/s = images / wall time after a warm-up pass; multi-scale = one pass per Q, images / total time.`,
+      '',
+    )
+    lines.push(
+      ...table(
+        ['technique', 'Q', 'images', 'img/s', 'per Q img/s'],
+        e.runs.map((x) => [x.technique, x.scales.join(','), String(x.images), f1(x.imgPerS), x.perScale.map((s) => `Q=${s.scale}: ${f1(s.imgPerS)}`).join(', ')]),
+      ),
+      '',
+    )
+  }
+  lines.push('## Memory and a real training run', '')
+  if (r.trainRun === null) {
+    lines.push('Not measured (no dataset).', '')
+  } else {
+    const t = r.trainRun
+    lines.push(
+      `\`trainNet\` in a child process: net ${t.config}, one epoch of ${t.images} images plus validation and checkpoints. ` +
+        `Peak resident memory **${t.peakRssMb.toFixed(0)} MB** (process.resourceUsage().maxRSS, decode workers included); ` +
+        `the trainer's own epoch figures: ${f1(t.imgPerS)} img/s, data wait ${pct(t.dataWaitFraction)} (first steps included); wall ${(t.wallMs / 1000).toFixed(1)} s.`,
+      '',
+    )
+  }
+  lines.push('## History', '', 'Each speed change and its measured effect (data: `bench/history.yaml`).', '')
+  lines.push(...renderHistory(r.history), '')
+  lines.push('Reproduce: `npm run build && npm run bench -- --data /work/shared/datasets/imagenette2-224` (add `--quick` for two configs).', '')
+  return lines.join('\n')
+}
+
+async function writeAtomic(file: string, text: string): Promise<void> {
+  const tmp = `${file}.tmp-${process.pid}`
+  await writeFile(tmp, text)
+  await rename(tmp, file)
+}
+
+/** Writes `<dir>/<base>.md` and `<dir>/<base>.json`; returns both paths. */
+export async function writeBenchReport(r: BenchResult, dir: string, base = 'bench'): Promise<{md: string; json: string}> {
+  await mkdir(dir, {recursive: true})
+  const md = path.join(dir, `${base}.md`)
+  const json = path.join(dir, `${base}.json`)
+  await writeAtomic(md, renderMarkdown(r))
+  await writeAtomic(json, `${JSON.stringify(r, null, 2)}\n`)
+  return {md, json}
+}

@@ -1,0 +1,277 @@
+// The whole benchmark: matrix rate, per config (ours compute, PyTorch, ours through
+// the input pipeline, interleaved so load changes hit both engines alike), evaluation
+// speeds, and a real training run for peak memory.
+import os from 'node:os'
+import {initBackend} from '../backend/backend.js'
+import {indexImageFolder, type ImageFolderIndex} from '../data/imageFolder.js'
+import {datasetStats, type DatasetStats} from '../data/stats.js'
+import {loadProfile, scaleToProfile} from '../experiments/profile.js'
+import {CONFIG_NAMES, createNet, forwardFlops, type ConfigName, type NetSpec} from '../models/index.js'
+import {measureCompute} from './compute-speed.js'
+import {measureEval, type EvalSpeed} from './eval-speed.js'
+import {machineGemm} from './gemm.js'
+import {loadHistory} from './history.js'
+import {loadAverage} from './load.js'
+import {installFastStep} from './fast-step.js'
+import {perOpOverheadUs} from './op-profile.js'
+import {measurePipeline} from './pipeline-speed.js'
+import type {StepSetup} from './step-runner.js'
+import {TorchReference} from './torch-reference.js'
+import {measureTrainRun, type TrainRunResult} from './train-run.js'
+import type {BenchResult, ConfigBench} from './types.js'
+
+export interface BenchOptions {
+  profile: string
+  /** resolved dataset root, or why there is none */
+  data: string | {skipped: string}
+  quick: boolean
+  configs?: ConfigName[]
+  batch?: number
+  steps?: number
+  installTorch: boolean
+  /** skip PyTorch even when installed */
+  noTorch?: boolean
+  backend?: string
+  evalConfig?: ConfigName
+  trainRunConfig?: ConfigName
+  /** decode workers for the pipeline measurement (default: TrainBatchStream's) */
+  workers?: number
+  log: (line: string) => void
+  loadWaitedMs?: number
+  /** opt-in experiments: 'fast-step' (see fast-step.ts) */
+  experiments?: string[]
+}
+
+/** Environment variables that change TensorFlow's speed, recorded with each run. */
+const ENV_KEYS = ['TF_NUM_INTRAOP_THREADS', 'TF_NUM_INTEROP_THREADS', 'TF_ENABLE_ONEDNN_OPTS', 'OMP_NUM_THREADS', 'UV_THREADPOOL_SIZE', 'VIPS_CONCURRENCY']
+
+export async function runBench(opts: BenchOptions): Promise<BenchResult> {
+  const t0 = performance.now()
+  const loadStart = loadAverage()?.[0] ?? null
+  const info = await initBackend(opts.backend)
+  const experiments: string[] = []
+  if (opts.experiments?.includes('fast-step') === true && installFastStep()) experiments.push('fast-step')
+  const profile = loadProfile(opts.profile)
+  const quick = opts.quick
+  const configs = opts.configs ?? (quick ? (['A', 'E'] as ConfigName[]) : CONFIG_NAMES)
+  const batch = opts.batch ?? profile.batchSize
+  const protocol = {
+    warmup: quick ? 2 : 3,
+    steps: opts.steps ?? (quick ? 6 : 10),
+    torchWarmup: quick ? 2 : 3,
+    torchSteps: opts.steps ?? (quick ? 6 : 10),
+    pipelineWarmup: quick ? 3 : 4,
+    pipelineSteps: opts.steps !== undefined ? opts.steps + 6 : quick ? 8 : 16,
+  }
+  const trainScale = scaleToProfile(256, profile)
+  const log = opts.log
+
+  // Data first: the class count of the real dataset sizes fc8 in every measurement.
+  let index: ImageFolderIndex | undefined
+  let stats: DatasetStats | undefined
+  let data: BenchResult['data']
+  if (typeof opts.data === 'string') {
+    index = await indexImageFolder(opts.data)
+    log(`data: ${index.root} (${index.train.length} train, ${index.val.length} val images); colour statistics...`)
+    stats = await datasetStats(index)
+    data = {root: index.root, trainImages: index.train.length, valImages: index.val.length}
+  } else {
+    data = opts.data
+    log(`input pipeline: ${opts.data.skipped}`)
+  }
+  const numClasses = index?.classes.length ?? profile.numClasses
+  const specOf = (config: ConfigName): NetSpec => ({config, widthFactor: profile.widthFactor, fcWidth: profile.fcWidth, numClasses, crop: profile.crop})
+  const setupOf = (config: ConfigName): StepSetup => ({
+    spec: specOf(config),
+    // Glorot in both engines: finite values all along (a diverged net is not a
+    // training run); speed does not depend on the values otherwise.
+    init: {kind: 'glorot'},
+    batch,
+    lr: profile.lr.initial,
+    momentum: profile.momentum,
+    weightDecay: profile.weightDecay,
+    dropout: profile.dropout,
+    seed: profile.seed,
+  })
+
+  log('machine float32 GEMM rate...')
+  const gemm1 = await machineGemm()
+  log(`  ${gemm1.gflops.toFixed(0)} GFLOP/s (${gemm1.source})`)
+  const opUs = perOpOverheadUs()
+
+  let torch: TorchReference | undefined
+  let torchInfo: BenchResult['torch']
+  if (opts.noTorch === true) {
+    torchInfo = {skipped: 'PyTorch: skipped (--no-torch)'}
+  } else {
+    const started = await TorchReference.start({install: opts.installTorch, log})
+    if ('skipped' in started) {
+      torchInfo = started
+      log(started.skipped)
+    } else {
+      torch = started
+      torchInfo = {version: started.version, threads: started.threads}
+    }
+  }
+
+  const results: Partial<Record<ConfigName, ConfigBench>> = {}
+  try {
+    for (const config of configs) {
+      const setup = setupOf(config)
+      const fwd = forwardFlops(setup.spec)
+      log(`${config}: ours (random input)...`)
+      const ours = await measureCompute(setup, {warmup: protocol.warmup, steps: protocol.steps, profile: true})
+      const oursGflops = (3 * fwd * ours.imgPerS) / 1e9
+      const row: ConfigBench = {
+        config,
+        forwardGflopPerImage: fwd / 1e9,
+        oursImgPerS: ours.imgPerS,
+        oursStepMs: ours.stepMs,
+        oursWallImgPerS: ours.wallImgPerS,
+        oursGflops,
+        matrixFraction: 0, // set once the second GEMM run is in
+        torchImgPerS: null,
+        ratioVsTorch: null,
+        ops:
+          ours.profile === undefined
+            ? undefined
+            : {ops: ours.profile.ops, uploads: ours.profile.uploads, opMs: ours.profile.opMs, totalMs: ours.profile.totalMs, top: ours.profile.byOp.slice(0, 12)},
+      }
+      if (torch !== undefined) {
+        log(`${config}: PyTorch...`)
+        const t = await torch.trainStep({...setup, warmup: protocol.torchWarmup, steps: protocol.torchSteps})
+        row.torchImgPerS = t.imgPerS
+        row.torchStepMs = t.stepMs
+        row.torchMemoryFormat = t.memoryFormat
+        row.torchTrialMs = t.trialMs
+        row.ratioVsTorch = ours.imgPerS / t.imgPerS
+      }
+      if (index !== undefined && stats !== undefined) {
+        log(`${config}: ours through the input pipeline...`)
+        const p = await measurePipeline(setup, index, stats, {
+          warmup: protocol.pipelineWarmup,
+          steps: protocol.pipelineSteps,
+          scale: trainScale,
+          colorShiftStd: profile.colorShiftStd,
+          workers: opts.workers,
+        })
+        row.pipeline = {imgPerS: p.imgPerS, dataWaitFraction: p.dataWaitFraction, stepMs: p.stepMs, waitMs: p.waitMs, warmup: p.warmup, steps: p.steps, workers: p.workers}
+      }
+      log(
+        `${config}: ours ${ours.imgPerS.toFixed(1)} img/s` +
+          (row.torchImgPerS !== null ? `, PyTorch ${row.torchImgPerS.toFixed(1)} (x${row.ratioVsTorch!.toFixed(2)})` : '') +
+          (row.pipeline !== undefined ? `, pipeline ${row.pipeline.imgPerS.toFixed(1)} img/s, wait ${(100 * row.pipeline.dataWaitFraction).toFixed(1)}%` : ''),
+      )
+      results[config] = row
+    }
+  } finally {
+    await torch?.close()
+  }
+
+  let evalResult: BenchResult['eval'] = null
+  if (index !== undefined && stats !== undefined) {
+    const config = opts.evalConfig ?? 'D'
+    const net = createNet(specOf(config), {kind: 'glorot'}, profile.seed)
+    try {
+      const one = [scaleToProfile(256, profile)]
+      const three = [224, 256, 288].map((q) => scaleToProfile(q, profile))
+      const common = {warmupImages: 4, batchSize: profile.evalBatchSize}
+      const runs: EvalSpeed[] = []
+      const measure = async (technique: 'dense' | 'multi-crop', scales: number[], images: number) => {
+        log(`eval: ${technique} Q=${scales.join(',')} (${config}, ${images} images)...`)
+        const r = await measureEval(net, index!, stats!, {technique, scales, images, ...common})
+        log(`  ${r.imgPerS.toFixed(1)} img/s`)
+        runs.push(r)
+        return r
+      }
+      const dense1 = await measure('dense', one, quick ? 64 : 256)
+      const mc1 = await measure('multi-crop', one, quick ? 8 : 32)
+      const dense3 = quick ? null : await measure('dense', three, 256)
+      const mc3 = quick ? null : await measure('multi-crop', three, 32)
+      evalResult = {
+        config,
+        denseImgPerS: dense1.imgPerS,
+        multiCropImgPerS: mc1.imgPerS,
+        dense3ScaleImgPerS: dense3?.imgPerS ?? null,
+        multiCrop3ScaleImgPerS: mc3?.imgPerS ?? null,
+        runs,
+      }
+    } finally {
+      net.dispose()
+    }
+  }
+
+  let trainRun: TrainRunResult | null = null
+  if (index !== undefined) {
+    const config = opts.trainRunConfig ?? 'E'
+    const images = batch * (quick ? 10 : 20)
+    log(`training run: trainNet ${config}, ${images} images, 1 epoch, in a child process...`)
+    trainRun = await measureTrainRun({
+      net: specOf(config),
+      // Glorot keeps a deep net finite without init from A; speed and memory do not depend on it.
+      init: {from: 'random', spec: {kind: 'glorot'}},
+      dataRoot: index.root,
+      scaleMin: trainScale,
+      scaleMax: trainScale,
+      batchSize: batch,
+      maxEpochs: 1,
+      lr: {initial: profile.lr.initial, decayFactor: profile.lr.decayFactor, maxDecays: profile.lr.maxDecays, patience: profile.lr.patience},
+      momentum: profile.momentum,
+      weightDecay: profile.weightDecay,
+      dropout: profile.dropout,
+      colorShiftStd: profile.colorShiftStd,
+      seed: profile.seed,
+      valScale: trainScale,
+      maxTrainImages: images,
+      maxValImages: 2 * batch,
+    })
+    log(`  peak RSS ${trainRun.peakRssMb.toFixed(0)} MB, ${trainRun.imgPerS.toFixed(1)} img/s, wait ${(100 * trainRun.dataWaitFraction).toFixed(1)}%`)
+  }
+
+  log('machine float32 GEMM rate again...')
+  const gemm2 = await machineGemm()
+  // The larger of the two runs: the conservative yardstick (a smaller fraction).
+  const gemm = gemm2.gflops > gemm1.gflops ? gemm2 : gemm1
+  for (const row of Object.values(results)) {
+    row.matrixFraction = row.oursGflops / gemm.gflops
+    if (row.torchImgPerS !== null) row.torchMatrixFraction = (3 * row.forwardGflopPerImage * row.torchImgPerS) / gemm.gflops
+  }
+  const waits = Object.values(results).flatMap((r) => (r.pipeline !== undefined ? [r.pipeline.dataWaitFraction] : []))
+  const env: Record<string, string> = {}
+  for (const k of ENV_KEYS) if (process.env[k] !== undefined) env[k] = process.env[k]!
+  return {
+    version: 1,
+    date: new Date().toISOString(),
+    quick,
+    machine: {cpu: os.cpus()[0]?.model.trim() ?? 'unknown CPU', cores: os.availableParallelism(), memGb: os.totalmem() / 2 ** 30, node: process.version},
+    load: {start: loadStart, end: loadAverage()?.[0] ?? null, ...(opts.loadWaitedMs !== undefined ? {waitedFor: opts.loadWaitedMs} : {})},
+    env,
+    experiments,
+    backend: {name: info.backend, tfVersion: info.tfVersion, source: info.source},
+    profile: {
+      name: profile.name,
+      crop: profile.crop,
+      widthFactor: profile.widthFactor,
+      fcWidth: profile.fcWidth,
+      batch,
+      numClasses,
+      trainScale,
+      evalBatchSize: profile.evalBatchSize,
+    },
+    protocol,
+    machineGemmGflops: gemm.gflops,
+    gemmSource: gemm.source,
+    gemmRuns: [gemm1.gflops, gemm2.gflops],
+    perOpOverheadUs: opUs,
+    torch: torchInfo,
+    configs: results,
+    dataWaitFraction: waits.length > 0 ? Math.max(...waits) : null,
+    data,
+    eval: evalResult,
+    trainRun,
+    peakRssMb: trainRun?.peakRssMb ?? null,
+    wallMs: performance.now() - t0,
+    history: loadHistory(),
+  }
+}
+

@@ -1,0 +1,80 @@
+// The shape of results/bench.json (what `vgg-repro bench --json` returns).
+import type {ConfigName} from '../models/index.js'
+import type {EvalSpeed} from './eval-speed.js'
+import type {HistoryEntry} from './history.js'
+import type {OpProfile} from './op-profile.js'
+import type {TimingSummary} from './stats.js'
+import type {TrainRunResult} from './train-run.js'
+
+export interface ConfigBench {
+  config: ConfigName
+  /** forward GFLOPs per image (models/forwardFlops), a multiply-add = 2 */
+  forwardGflopPerImage: number
+  /** training step on random input, median */
+  oursImgPerS: number
+  oursStepMs: TimingSummary
+  /** timed images / wall time of the timed loop (a check on the per-step times) */
+  oursWallImgPerS: number
+  /** achieved GFLOP/s: 3 x forward FLOPs x images/s */
+  oursGflops: number
+  /** oursGflops / machineGemmGflops */
+  matrixFraction: number
+  torchImgPerS: number | null
+  torchStepMs?: TimingSummary
+  torchMemoryFormat?: string
+  torchTrialMs?: Record<string, number>
+  torchMatrixFraction?: number
+  /** ours / PyTorch images per second */
+  ratioVsTorch: number | null
+  /** through TrainBatchStream on --data */
+  pipeline?: {
+    imgPerS: number
+    dataWaitFraction: number
+    stepMs: TimingSummary
+    waitMs: TimingSummary
+    warmup: number
+    steps: number
+    workers: number
+  }
+  /** native ops of one step (top entries only) */
+  ops?: Omit<OpProfile, 'byOp'> & {top: OpProfile['byOp']}
+}
+
+export interface BenchResult {
+  version: 1
+  date: string
+  quick: boolean
+  machine: {cpu: string; cores: number; memGb: number; node: string}
+  /** 1-minute load average before measuring, and after (the latter includes this run) */
+  load: {start: number | null; end: number | null; waitedFor?: number}
+  /** thread and oneDNN settings in effect (unset = TensorFlow's defaults) */
+  env: Record<string, string>
+  /** opt-in speed experiments applied in this run (e.g. fast-step) */
+  experiments: string[]
+  backend: {name: string; tfVersion: string; source: string}
+  profile: {name: string; crop: number; widthFactor: number; fcWidth: number; batch: number; numClasses: number; trainScale: number; evalBatchSize: number}
+  protocol: {warmup: number; steps: number; torchWarmup: number; torchSteps: number; pipelineWarmup: number; pipelineSteps: number}
+  machineGemmGflops: number
+  gemmSource: string
+  gemmRuns: number[]
+  /** median cost of one tiny native op (scalar add), microseconds */
+  perOpOverheadUs: number
+  torch: {version: string; threads: number} | {skipped: string}
+  configs: Partial<Record<ConfigName, ConfigBench>>
+  /** worst (largest) data-wait fraction over the configs, null without --data */
+  dataWaitFraction: number | null
+  data: {root: string; trainImages: number; valImages: number} | {skipped: string}
+  eval: {
+    config: ConfigName
+    denseImgPerS: number
+    multiCropImgPerS: number
+    dense3ScaleImgPerS: number | null
+    multiCrop3ScaleImgPerS: number | null
+    runs: EvalSpeed[]
+  } | null
+  /** a real trainNet run in a child process */
+  trainRun: TrainRunResult | null
+  peakRssMb: number | null
+  wallMs: number
+  history: HistoryEntry[]
+}

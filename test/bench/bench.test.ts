@@ -1,0 +1,179 @@
+import assert from 'node:assert/strict'
+import {mkdtemp, readFile, rm} from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
+import {before, describe, it} from 'node:test'
+import * as tf from '@tensorflow/tfjs-core'
+import {initBackend} from '../../src/backend/backend.js'
+import {measureCompute} from '../../src/bench/compute-speed.js'
+import {installFastStep, uninstallFastStep} from '../../src/bench/fast-step.js'
+import {parseHistory} from '../../src/bench/history.js'
+import {profileOps} from '../../src/bench/op-profile.js'
+import {lastJsonLine} from '../../src/bench/python.js'
+import {renderMarkdown, writeBenchReport} from '../../src/bench/report.js'
+import {imagesPerSecond, median, quantile, summarize} from '../../src/bench/stats.js'
+import {randomBatch, type StepSetup} from '../../src/bench/step-runner.js'
+import {torchPlan} from '../../src/bench/torch-reference.js'
+import type {BenchResult, ConfigBench} from '../../src/bench/types.js'
+import {planNet, type NetSpec} from '../../src/models/index.js'
+
+const TINY: NetSpec = {config: 'A-LRN', widthFactor: 1 / 16, fcWidth: 16, numClasses: 10, crop: 32}
+
+before(async () => {
+  await initBackend()
+})
+
+describe('bench statistics', () => {
+  it('medians and quantiles interpolate between order statistics', () => {
+    assert.equal(median([5, 1, 3]), 3)
+    assert.equal(median([4, 1, 3, 2]), 2.5)
+    assert.equal(quantile([10, 20, 30, 40, 50], 0.25), 20)
+    assert.throws(() => median([]), /empty/)
+    const s = summarize([3, 1, 2, 100])
+    assert.deepEqual([s.n, s.min, s.max, s.median], [4, 1, 100, 2.5])
+    assert.equal(imagesPerSecond(64, 250), 256)
+  })
+})
+
+describe('bench history', () => {
+  it('parses entries and rejects unknown keys and statuses', () => {
+    const ok = parseHistory('- {date: 2026-11-28, change: x, where: y, metric: A img/s, before: 1, after: 2, status: kept}\n')
+    assert.equal(ok[0].date, '2026-11-28')
+    assert.equal(ok[0].before, '1')
+    assert.deepEqual(parseHistory('[]'), [])
+    assert.throws(() => parseHistory('- {date: d, change: x, where: y, metric: m, before: 1, after: 2, status: kept, oops: 1}'), /entry 1: unknown key oops/)
+    assert.throws(() => parseHistory('- {date: d, change: x, where: y, metric: m, before: 1, after: 2, status: maybe}'), /status/)
+  })
+})
+
+describe('bench plumbing', () => {
+  it('reads the last JSON line of a script', () => {
+    assert.deepEqual(lastJsonLine('warning\n{"a":1}\n{"ok":true}\nbye\n'), {ok: true})
+    assert.equal(lastJsonLine('nothing'), undefined)
+  })
+
+  it('sends PyTorch the same layers as our plan', () => {
+    const plan = torchPlan(TINY)
+    const ours = planNet(TINY)
+    assert.equal(plan.convs.length, ours.convs.length)
+    assert.deepEqual(plan.convs[0], {k: 3, cin: 3, cout: 4, lrn: true, pool: true})
+    assert.deepEqual(plan.fcs.map((f) => [f.in, f.out]), ours.fcs.map((f) => f.kernelShape))
+  })
+
+  it('random batches are deterministic', () => {
+    const a = randomBatch(2, 32, 10, 7)
+    const b = randomBatch(2, 32, 10, 7)
+    assert.deepEqual(a.labels, b.labels)
+    assert.equal(a.images[100], b.images[100])
+  })
+
+  it('times the trainer step on a tiny net without leaking tensors', async () => {
+    const setup: StepSetup = {spec: TINY, init: {kind: 'glorot'}, batch: 4, lr: 0.01, momentum: 0.9, weightDecay: 5e-4, dropout: 0.5, seed: 1}
+    const before = tf.memory().numTensors
+    const r = await measureCompute(setup, {warmup: 1, steps: 3, profile: true})
+    assert.equal(tf.memory().numTensors, before)
+    assert.equal(r.stepMs.n, 3)
+    assert.ok(r.imgPerS > 0)
+    if (tf.getBackend() === 'tensorflow') {
+      assert.ok(r.profile !== undefined && r.profile.ops > 20, 'native ops counted')
+      assert.ok(r.profile.byOp.some((o) => o.name === 'Conv2D'))
+    }
+  })
+
+  it('the fast Step kernel gives the same values as the original', () => {
+    const x = tf.tensor1d([-2, -0.5, 0, 0.25, 3])
+    const want = Array.from(tf.step(x).dataSync())
+    if (installFastStep()) {
+      try {
+        const {result, profile} = profileOps(() => tf.step(x))
+        assert.deepEqual(Array.from(result.dataSync()), want)
+        assert.equal(profile?.ops, 2)
+        result.dispose()
+      } finally {
+        uninstallFastStep()
+      }
+    }
+    x.dispose()
+  })
+})
+
+function fakeResult(): BenchResult {
+  const t = summarize([10, 11, 12])
+  const row: ConfigBench = {
+    config: 'A',
+    forwardGflopPerImage: 0.08,
+    oursImgPerS: 300,
+    oursStepMs: t,
+    oursWallImgPerS: 290,
+    oursGflops: 72,
+    matrixFraction: 0.22,
+    torchImgPerS: 250,
+    torchStepMs: t,
+    torchMemoryFormat: 'channels_last',
+    ratioVsTorch: 1.2,
+    pipeline: {imgPerS: 280, dataWaitFraction: 0.05, stepMs: t, waitMs: t, warmup: 2, steps: 8, workers: 1},
+    ops: {ops: 300, uploads: 40, opMs: 180, totalMs: 200, top: [{name: 'Conv2D', count: 8, ms: 50}]},
+  }
+  return {
+    version: 1,
+    date: '2026-11-28T12:00:00Z',
+    quick: true,
+    machine: {cpu: 'Test CPU', cores: 2, memGb: 8, node: 'v20'},
+    load: {start: 0.3, end: 2.1},
+    env: {TF_NUM_INTEROP_THREADS: '1'},
+    experiments: [],
+    backend: {name: 'tensorflow', tfVersion: '2.21.0', source: '.native'},
+    profile: {name: 'subset', crop: 64, widthFactor: 0.25, fcWidth: 512, batch: 64, numClasses: 10, trainScale: 73, evalBatchSize: 64},
+    protocol: {warmup: 2, steps: 6, torchWarmup: 2, torchSteps: 6, pipelineWarmup: 3, pipelineSteps: 8},
+    machineGemmGflops: 325,
+    gemmSource: 'numpy test',
+    gemmRuns: [320, 325],
+    perOpOverheadUs: 15,
+    torch: {version: '2.13.0', threads: 2},
+    configs: {A: row},
+    dataWaitFraction: 0.05,
+    data: {root: '/data', trainImages: 100, valImages: 50},
+    eval: {
+      config: 'D',
+      denseImgPerS: 100,
+      multiCropImgPerS: 5,
+      dense3ScaleImgPerS: null,
+      multiCrop3ScaleImgPerS: null,
+      runs: [{technique: 'dense', scales: [73], images: 64, imgPerS: 100, wallMs: 640, perScale: [{scale: 73, imgPerS: 100, wallMs: 640}]}],
+    },
+    trainRun: {config: 'E', images: 640, peakRssMb: 900, imgPerS: 200, dataWaitFraction: 0.04, wallMs: 5000},
+    peakRssMb: 900,
+    wallMs: 120_000,
+    history: parseHistory('- {date: 2026-11-28, change: "fast | step", where: x, metric: m, before: 1, after: 2, status: kept}'),
+  }
+}
+
+describe('bench report', () => {
+  it('renders the table, evaluation, memory and history', () => {
+    const md = renderMarkdown(fakeResult())
+    assert.match(md, /\| A \| 0\.080 \| 300\.0 \| 250\.0 \| 1\.20 \| 72\.0 \| 0\.22 \| 280\.0 \| 5\.0% \|/)
+    assert.match(md, /median step time: ours 6 steps after 2 warm-up/)
+    assert.match(md, /`TF_NUM_INTEROP_THREADS=1`/)
+    assert.match(md, /Peak resident memory \*\*900 MB\*\*/)
+    assert.match(md, /fast \\\| step/) // pipes escaped inside cells
+    assert.match(md, /\| dense \| 73 \| 64 \| 100\.0 \|/)
+  })
+
+  it('writes bench.md and bench.json with the documented keys', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'bench-test-'))
+    try {
+      const files = await writeBenchReport(fakeResult(), dir)
+      const json = JSON.parse(await readFile(files.json, 'utf8')) as BenchResult
+      const a = json.configs.A!
+      for (const k of ['oursImgPerS', 'torchImgPerS', 'ratioVsTorch', 'matrixFraction'] as const) assert.equal(typeof a[k], 'number', k)
+      assert.equal(json.dataWaitFraction, 0.05)
+      assert.equal(json.machineGemmGflops, 325)
+      assert.equal(json.eval?.denseImgPerS, 100)
+      assert.equal(json.eval?.multiCropImgPerS, 5)
+      assert.equal(json.peakRssMb, 900)
+      assert.match(await readFile(files.md, 'utf8'), /^# Benchmark/)
+    } finally {
+      await rm(dir, {recursive: true, force: true})
+    }
+  })
+})
