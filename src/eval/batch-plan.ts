@@ -37,7 +37,10 @@ export function denseImagesPerCall(net: EvalNet, height: number, width: number, 
   return Math.max(1, Math.floor(samplesPerCall(net, height, width, limits) / 2))
 }
 
-/** Multi-crop: crops per forward call, and images per group so a group's 50 crops fill whole calls. */
+/**
+ * Multi-crop: crops per forward call, and images per group so a group's crops fill
+ * whole calls (`cropsPerImage` = distinct crops of one image at this size).
+ */
 export function multiCropPlan(net: EvalNet, limits: BatchLimits, cropsPerImage: number): {cropsPerCall: number; imagesPerGroup: number} {
   const crop = net.spec.crop
   const cropsPerCall = samplesPerCall(net, crop, crop, limits)

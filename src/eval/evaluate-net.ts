@@ -3,10 +3,9 @@
 // multi-crop on the backend, read back only the [B, classes] posteriors.
 import * as tf from '@tensorflow/tfjs-core'
 import {DEFAULT_LIMITS, denseImagesPerCall, multiCropPlan, samplesPerCall, type BatchLimits} from './batch-plan.js'
-import {GRID} from './crop-grid.js'
 import {densePosteriors} from './dense.js'
 import {EvalInputError} from './errors.js'
-import {multiCropPosteriors} from './multi-crop.js'
+import {distinctWindows, multiCropPosteriors} from './multi-crop.js'
 import {prefetchMap} from './prefetch.js'
 import type {EvalNet, EvalProgress, Posteriors, SingleTechnique, SkippedImage} from './types.js'
 import {checkScale, checkSingleTechnique} from './validate.js'
@@ -76,9 +75,12 @@ export async function evaluateNet(opts: EvaluateNetOptions): Promise<NetEvaluati
   const out = new Float32Array(total * numClasses)
   const done = new Uint8Array(total)
   const skipped: SkippedImage[] = []
-  const mc = multiCropPlan(net, limits, 2 * GRID * GRID)
+  const cropsPerCall = multiCropPlan(net, limits, 1).cropsPerCall
+  // Repeated grid windows (Q near crop) are computed once, so fewer crops per image.
   const groupSize = (h: number, w: number) =>
-    technique === 'dense' ? denseImagesPerCall(net, h, w, limits) : mc.imagesPerGroup
+    technique === 'dense'
+      ? denseImagesPerCall(net, h, w, limits)
+      : multiCropPlan(net, limits, 2 * distinctWindows(h, w, net.spec.crop).length).imagesPerGroup
   const maxPendingBytes = opts.maxPendingBytes ?? 256 * 1024 * 1024
 
   const buckets = new Map<string, Pending[]>()
@@ -101,7 +103,7 @@ export async function evaluateNet(opts: EvaluateNetOptions): Promise<NetEvaluati
     pendingBytes -= host.byteLength
     const probs = tf.tidy(() => {
       const x = tf.tensor4d(host, [group.length, h, w, 3])
-      if (technique === 'multi-crop') return multiCropPosteriors(net, x, mc.cropsPerCall)
+      if (technique === 'multi-crop') return multiCropPosteriors(net, x, cropsPerCall)
       return densePosteriors(net, x, samplesPerCall(net, h, w, limits) < 2)
     })
     const values = (await probs.data()) as Float32Array

@@ -116,6 +116,16 @@ describe('multi-crop tensors and posteriors', () => {
     assert.equal(new Set(multiCropPositions(32, 32, 32).map((p) => `${p.y},${p.x},${p.flip}`)).size, 2)
   })
 
+  test('evaluateNet multi-crop at Q = crop groups many square images per call (2 distinct crops each)', async () => {
+    const r = rng(5)
+    const imgs = Array.from({length: 6}, () => ({height: 32, width: 32, data: Float32Array.from({length: 32 * 32 * 3}, () => r() * 255 - 128)}))
+    const calls: number[] = []
+    const spy = {spec: net.spec, logits: (x: tf.Tensor4D, o: {training: boolean}) => (calls.push(x.shape[0]), net.logits(x, o)), denseScoreMap: (x: tf.Tensor4D) => net.denseScoreMap(x)}
+    const samples = imgs.map((_, i) => ({id: `i${i}`, path: String(i), label: 0}))
+    await evaluateNet({net: spy, samples, classes: ['a', 'b', 'c', 'd', 'e'], technique: 'multi-crop', scale: 32, load: async (p) => imgs[Number(p)], limits: {batchSize: 8}})
+    assert.deepEqual(calls, [8, 4]) // groups of 4 images x 2 crops, then the last 2 images
+  })
+
   test('evaluateNet multi-crop: each image alone equals its group result', async () => {
     const r = rng(4)
     const shapes: [number, number][] = [[36, 45], [45, 36], [36, 45], [36, 36]]
