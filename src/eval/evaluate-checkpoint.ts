@@ -1,6 +1,7 @@
 // evaluateCheckpoint (ARCHITECTURE.md): rebuild the net from a checkpoint, evaluate
 // the val split at one Q with one technique, write the posteriors file, report errors.
 import path from 'node:path'
+import {balancedSubset} from '../data/balancedSubset.js'
 import {CorruptImageError} from '../data/errors.js'
 import {loadEvalImage} from '../data/evalImage.js'
 import {indexImageFolder, type ImageFolderIndex} from '../data/imageFolder.js'
@@ -55,7 +56,8 @@ export async function evaluateCheckpoint(opts: EvaluateCheckpointOptions): Promi
   }
   // The training set's mean (stored with the checkpoint) is what the net saw.
   const meanRgb = ckpt.meanRgb ?? (await datasetStats(index)).meanRgb
-  const val = opts.maxImages !== undefined ? index.val.slice(0, opts.maxImages) : index.val
+  // Classes in turn, so a capped set stays balanced (the index is sorted by class).
+  const val = balancedSubset(index.val, opts.maxImages)
   const samples: EvalSample[] = val.map((s) => ({id: path.relative(index.root, s.path).split(path.sep).join('/'), path: s.path, label: s.label}))
 
   const net = new VggNet(ckpt.net, ckpt.weights)

@@ -9,7 +9,7 @@ import {centerCrop} from './center-crop.js'
 import type {CropCache} from './crop-cache.js'
 import {topkHits} from './topk-counts.js'
 import type {TrainableNet} from './types.js'
-import {balancedSubset} from './val-subset.js'
+import {balancedSubset} from '../data/balancedSubset.js'
 
 export interface ValidateOptions {
   meanRgb: [number, number, number]

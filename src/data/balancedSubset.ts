@@ -1,7 +1,7 @@
-// A capped val set for the per-epoch check: the index lists val images class by
+// A capped val set (per-epoch check and evaluation): the index lists val images class by
 // class, so its first N would cover only the first classes. Taking classes in
 // turn keeps the subset balanced and the same on every run.
-import type {Sample} from '../data/imageFolder.js'
+import type {Sample} from './imageFolder.js'
 
 export function balancedSubset(samples: readonly Sample[], maxImages: number | undefined): readonly Sample[] {
   if (maxImages === undefined || maxImages >= samples.length) return samples
