@@ -1,12 +1,25 @@
 // The unit of work a decode worker receives: one whole batch, and its reply.
 import type {AugmentDraw} from './augment.js'
+import {fillSlot, sampleFromSlot, slotReady, type CacheSlot, type SharedPixels} from './cachedSample.js'
 import {CorruptImageError} from './errors.js'
 import {loadTrainSample} from './trainSample.js'
+
+export interface JobSample {
+  path: string
+  label: number
+  draw: AugmentDraw
+  /** the image's place in the decoded cache (absent: decode the file, the uncached path) */
+  slot?: CacheSlot
+  /** already known to be unreadable (reason): skipped without touching the file */
+  corrupt?: string
+}
 
 export interface BatchJob {
   id: number
   crop: number
-  samples: {path: string; label: number; draw: AugmentDraw}[]
+  samples: JobSample[]
+  /** decoded-image cache, when the stream has one */
+  cache?: SharedPixels
 }
 
 export interface SkippedImage {
@@ -21,6 +34,8 @@ export interface BatchReply {
   labels?: Int32Array
   n?: number
   skipped?: SkippedImage[]
+  /** image files decoded for this batch (0 when every sample came from the cache) */
+  decoded?: number
   /** set instead of the fields above when the batch failed for another reason */
   error?: string
 }
@@ -35,13 +50,24 @@ export async function buildBatch(job: BatchJob): Promise<Required<Omit<BatchRepl
   let images = new Float32Array(count * per)
   const ok = new Uint8Array(count)
   const skipped: SkippedImage[] = []
+  let decoded = 0
   let next = 0
   const run = async () => {
     while (next < count) {
       const i = next++
       const s = job.samples[i]
       try {
-        await loadTrainSample(s.path, s.draw, job.crop, images, i * per)
+        if (s.corrupt !== undefined) throw new CorruptImageError(s.path, s.corrupt)
+        if (job.cache !== undefined && s.slot !== undefined) {
+          if (!slotReady(s.slot, job.cache)) {
+            decoded++
+            await fillSlot(s.path, s.slot, job.cache)
+          }
+          sampleFromSlot(s.slot, job.cache, s.draw, job.crop, images, i * per)
+        } else {
+          decoded++
+          await loadTrainSample(s.path, s.draw, job.crop, images, i * per)
+        }
         ok[i] = 1
       } catch (e) {
         if (!(e instanceof CorruptImageError)) throw e
@@ -59,5 +85,5 @@ export async function buildBatch(job: BatchJob): Promise<Required<Omit<BatchRepl
   }
   if (n < count) images = images.slice(0, n * per) // rare: exact length for the consumer
   skipped.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
-  return {id: job.id, images, labels: n < count ? labels.slice(0, n) : labels, n, skipped}
+  return {id: job.id, images, labels: n < count ? labels.slice(0, n) : labels, n, skipped, decoded}
 }

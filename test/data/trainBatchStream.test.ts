@@ -24,12 +24,21 @@ describe('TrainBatchStream', () => {
   let tmp: Awaited<ReturnType<typeof tempDir>>
   let index: ImageFolderIndex
   const base: TrainStreamOptions = {crop: 32, scaleMin: 32, scaleMax: 48, batchSize: 4, seed: 11}
+  let cache: Awaited<ReturnType<typeof tempDir>>
+  const savedCacheEnv = process.env.VGG_REPRO_CACHE
   before(async () => {
     tmp = await tempDir()
+    // The decoded-image cache is on by default: keep its files out of the user's cache.
+    cache = await tempDir('vgg-cache-')
+    process.env.VGG_REPRO_CACHE = cache.dir
     await makeImageFolder(tmp.dir)
     index = await indexImageFolder(tmp.dir)
   })
-  after(() => tmp.cleanup())
+  after(async () => {
+    if (savedCacheEnv === undefined) delete process.env.VGG_REPRO_CACHE
+    else process.env.VGG_REPRO_CACHE = savedCacheEnv
+    await Promise.all([tmp.cleanup(), cache.cleanup()])
+  })
 
   it('keeps crop size and labels; corrupt images are skipped, counted, never fatal', async () => {
     const s = new TrainBatchStream(index, stats, {...base, colorShiftStd: 0, workers: 1})

@@ -1,0 +1,105 @@
+// On-disk form of a decoded-image cache: one file, so a single rename publishes it
+// atomically (an index beside a pixel file could be seen half-updated).
+// Layout: 'VGGDEC01' | header length (uint32 LE) | header JSON | zero pad to 8 | pixels.
+// The pixels are the entries' uint8 RGB images, back to back in entry order.
+import {open, rename, rm} from 'node:fs/promises'
+
+const MAGIC = 'VGGDEC01'
+export const DECODED_FILE_VERSION = 1
+
+export interface DecodedFileEntry {
+  /** path relative to the dataset root */
+  path: string
+  origWidth: number
+  origHeight: number
+  /** false: unreadable image (no pixels stored), reason given */
+  ok: boolean
+  reason?: string
+}
+
+export interface DecodedFileHeader {
+  version: number
+  datasetId: string
+  side: number
+  /** total pixel bytes after the header */
+  bytes: number
+  entries: DecodedFileEntry[]
+}
+
+/** Contiguous pixel ranges to write or fill, in file order. */
+export type PixelChunks = Uint8Array[]
+
+/** Write atomically: temp file in the same folder, then rename. */
+export async function writeDecodedFile(file: string, header: DecodedFileHeader, chunks: PixelChunks): Promise<void> {
+  const json = Buffer.from(JSON.stringify(header))
+  const pre = Buffer.alloc(pad8(12 + json.length))
+  pre.write(MAGIC, 0, 'latin1')
+  pre.writeUInt32LE(json.length, 8)
+  json.copy(pre, 12)
+  const tmp = `${file}.${process.pid}.tmp`
+  const fh = await open(tmp, 'w')
+  try {
+    await writeAll(fh, pre)
+    for (const c of chunks) await writeAll(fh, c)
+    await fh.sync()
+  } catch (e) {
+    await fh.close()
+    await rm(tmp, {force: true})
+    throw e
+  }
+  await fh.close()
+  await rename(tmp, file)
+}
+
+/** The header, or undefined if the file is missing, foreign or truncated. */
+export async function readDecodedHeader(file: string): Promise<{header: DecodedFileHeader; dataStart: number} | undefined> {
+  let fh
+  try {
+    fh = await open(file, 'r')
+  } catch {
+    return undefined
+  }
+  try {
+    const pre = Buffer.alloc(12)
+    if ((await fh.read(pre, 0, 12, 0)).bytesRead !== 12 || pre.toString('latin1', 0, 8) !== MAGIC) return undefined
+    const len = pre.readUInt32LE(8)
+    const json = Buffer.alloc(len)
+    if ((await fh.read(json, 0, len, 12)).bytesRead !== len) return undefined
+    const header = JSON.parse(json.toString('utf8')) as DecodedFileHeader
+    const dataStart = pad8(12 + len)
+    if (header.version !== DECODED_FILE_VERSION || (await fh.stat()).size !== dataStart + header.bytes) return undefined
+    return {header, dataStart}
+  } catch {
+    return undefined
+  } finally {
+    await fh.close()
+  }
+}
+
+/** Fill the chunks from the file's pixel section (they must add up to header.bytes). */
+export async function readDecodedPixels(file: string, dataStart: number, chunks: PixelChunks): Promise<void> {
+  const fh = await open(file, 'r')
+  try {
+    let pos = dataStart
+    for (const c of chunks) {
+      let done = 0
+      while (done < c.length) {
+        const {bytesRead} = await fh.read(c, done, c.length - done, pos + done)
+        if (bytesRead === 0) throw new Error(`${file}: unexpected end of file`)
+        done += bytesRead
+      }
+      pos += c.length
+    }
+  } finally {
+    await fh.close()
+  }
+}
+
+async function writeAll(fh: Awaited<ReturnType<typeof open>>, data: Uint8Array): Promise<void> {
+  let done = 0
+  while (done < data.length) done += (await fh.write(data, done, data.length - done)).bytesWritten
+}
+
+function pad8(n: number): number {
+  return Math.ceil(n / 8) * 8
+}
