@@ -75,6 +75,14 @@ export function renderMarkdown(r: BenchResult): string {
   )
   if ('skipped' in r.torch) lines.push(`PyTorch: ${r.torch.skipped}`, '')
   if ('skipped' in r.data) lines.push(`Input pipeline: ${r.data.skipped}`, '')
+  if (r.decode !== null) {
+    lines.push(
+      `Training input cost (loadTrainSample at S=${p.trainScale}, one image at a time, ${r.decode.images} images): ` +
+        `${f2(r.decode.msPerImage)} ms wall and ${f2(r.decode.cpuMsPerImage)} ms CPU per image, i.e. ` +
+        `${f2((r.decode.cpuMsPerImage * (configs[0]?.oursImgPerS ?? 0)) / 1000)} cores busy decoding at ${configs[0]?.config ?? '–'}'s compute-only rate.`,
+      '',
+    )
+  }
   lines.push(
     `Worst data-wait fraction: ${pct(r.dataWaitFraction)}. Per-op floor of the backend: ${f1(r.perOpOverheadUs)} µs per tiny native op.`,
     '',

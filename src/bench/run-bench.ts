@@ -8,6 +8,7 @@ import {datasetStats, type DatasetStats} from '../data/stats.js'
 import {loadProfile, scaleToProfile} from '../experiments/profile.js'
 import {CONFIG_NAMES, createNet, forwardFlops, type ConfigName, type NetSpec} from '../models/index.js'
 import {measureCompute} from './compute-speed.js'
+import {measureDecode} from './decode-speed.js'
 import {measureEval, type EvalSpeed} from './eval-speed.js'
 import {machineGemm} from './gemm.js'
 import {loadHistory} from './history.js'
@@ -78,6 +79,11 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
   } else {
     data = opts.data
     log(`input pipeline: ${opts.data.skipped}`)
+  }
+  let decode: BenchResult['decode'] = null
+  if (index !== undefined && stats !== undefined) {
+    decode = await measureDecode(index, stats, {crop: profile.crop, scale: trainScale, images: quick ? 32 : 96, colorShiftStd: profile.colorShiftStd, seed: profile.seed})
+    log(`decode: ${decode.msPerImage.toFixed(2)} ms/image wall, ${decode.cpuMsPerImage.toFixed(2)} ms CPU (one at a time)`)
   }
   const numClasses = index?.classes.length ?? profile.numClasses
   const specOf = (config: ConfigName): NetSpec => ({config, widthFactor: profile.widthFactor, fcWidth: profile.fcWidth, numClasses, crop: profile.crop})
@@ -267,6 +273,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
     configs: results,
     dataWaitFraction: waits.length > 0 ? Math.max(...waits) : null,
     data,
+    decode,
     eval: evalResult,
     trainRun,
     peakRssMb: trainRun?.peakRssMb ?? null,

@@ -1,5 +1,6 @@
 // The shape of results/bench.json (what `vgg-repro bench --json` returns).
 import type {ConfigName} from '../models/index.js'
+import type {DecodeSpeed} from './decode-speed.js'
 import type {EvalSpeed} from './eval-speed.js'
 import type {HistoryEntry} from './history.js'
 import type {OpProfile} from './op-profile.js'
@@ -64,6 +65,8 @@ export interface BenchResult {
   /** worst (largest) data-wait fraction over the configs, null without --data */
   dataWaitFraction: number | null
   data: {root: string; trainImages: number; valImages: number} | {skipped: string}
+  /** training input cost per image, decoded one at a time on the main thread */
+  decode: DecodeSpeed | null
   eval: {
     config: ConfigName
     denseImgPerS: number

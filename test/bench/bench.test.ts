@@ -133,6 +133,7 @@ function fakeResult(): BenchResult {
     configs: {A: row},
     dataWaitFraction: 0.05,
     data: {root: '/data', trainImages: 100, valImages: 50},
+    decode: {images: 32, msPerImage: 1.5, cpuMsPerImage: 2},
     eval: {
       config: 'D',
       denseImgPerS: 100,
