@@ -13,7 +13,7 @@ import {measureEval, type EvalSpeed} from './eval-speed.js'
 import {machineGemm} from './gemm.js'
 import {loadHistory} from './history.js'
 import {loadAverage} from './load.js'
-import {installFastStep} from './fast-step.js'
+import {installExperiments} from './experiments.js'
 import {perOpOverheadUs} from './op-profile.js'
 import {measurePipeline} from './pipeline-speed.js'
 import type {StepSetup} from './step-runner.js'
@@ -39,7 +39,7 @@ export interface BenchOptions {
   workers?: number
   log: (line: string) => void
   loadWaitedMs?: number
-  /** opt-in experiments: 'fast-step' (see fast-step.ts) */
+  /** opt-in experiments (experiments.ts) */
   experiments?: string[]
 }
 
@@ -50,8 +50,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
   const t0 = performance.now()
   const loadStart = loadAverage()?.[0] ?? null
   const info = await initBackend(opts.backend)
-  const experiments: string[] = []
-  if (opts.experiments?.includes('fast-step') === true && installFastStep()) experiments.push('fast-step')
+  const experiments = installExperiments(opts.experiments ?? [])
   const profile = loadProfile(opts.profile)
   const quick = opts.quick
   const configs = opts.configs ?? (quick ? (['A', 'E'] as ConfigName[]) : CONFIG_NAMES)

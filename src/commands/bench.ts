@@ -2,6 +2,7 @@ import {existsSync} from 'node:fs'
 import path from 'node:path'
 import {Command, Flags} from '@oclif/core'
 import {BackendError, PROJECT_ROOT} from '../backend/backend.js'
+import {EXPERIMENTS} from '../bench/experiments.js'
 import {waitForLoad} from '../bench/load.js'
 import {writeBenchReport} from '../bench/report.js'
 import {runBench} from '../bench/run-bench.js'
@@ -36,7 +37,7 @@ evaluation images/s, and peak memory of a training run. Writes results/bench.md 
     steps: Flags.integer({description: 'timed steps per measurement (default 10; --quick 6)', min: 3}),
     workers: Flags.integer({description: 'decode worker threads for the pipeline measurement (default: the data stream default)', min: 1}),
     'install-torch': Flags.boolean({description: 'if PyTorch is missing, try `python3 -m pip install --quiet torch==2.13.0`'}),
-    experiment: Flags.string({description: 'opt-in speed experiment to apply (repeatable): fast-step', multiple: true, options: ['fast-step']}),
+    experiment: Flags.string({description: `opt-in speed experiment to apply (repeatable): ${EXPERIMENTS.join(', ')}`, multiple: true, options: [...EXPERIMENTS]}),
     'no-torch': Flags.boolean({description: 'do not run the PyTorch reference'}),
     'max-load': Flags.string({description: 'wait until the 1-minute load average is below this before measuring (shared machines)'}),
     'max-wait': Flags.integer({description: 'minutes to wait for --max-load before measuring anyway', default: 30}),

@@ -7,6 +7,7 @@ import * as tf from '@tensorflow/tfjs-core'
 import {initBackend} from '../../src/backend/backend.js'
 import {measureCompute} from '../../src/bench/compute-speed.js'
 import {installFastStep, uninstallFastStep} from '../../src/bench/fast-step.js'
+import {convBiasRelu, maxPool2x2} from '../../src/bench/native-layers.js'
 import {parseHistory} from '../../src/bench/history.js'
 import {profileOps} from '../../src/bench/op-profile.js'
 import {lastJsonLine} from '../../src/bench/python.js'
@@ -94,6 +95,42 @@ describe('bench plumbing', () => {
       }
     }
     x.dispose()
+  })
+})
+
+describe('native-layers experiment', () => {
+  const maxDiff = (a: tf.Tensor, b: tf.Tensor) => tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0])
+
+  it('convBiasRelu matches tf.fused.conv2d in value and gradients', () => {
+    const x = tf.randomNormal([2, 8, 8, 3], 0, 1, 'float32', 1) as tf.Tensor4D
+    const w = tf.randomNormal([3, 3, 3, 4], 0, 1, 'float32', 2) as tf.Tensor4D
+    const b = tf.randomNormal([4], 0, 1, 'float32', 3) as tf.Tensor1D
+    const dy = tf.randomNormal([2, 8, 8, 4], 0, 1, 'float32', 4)
+    const ref = (xx: tf.Tensor, ww: tf.Tensor, bb: tf.Tensor) =>
+      tf.fused.conv2d({x: xx as tf.Tensor4D, filter: ww as tf.Tensor4D, strides: 1, pad: 'same', bias: bb, activation: 'relu'})
+    const ours = (xx: tf.Tensor, ww: tf.Tensor, bb: tf.Tensor) => convBiasRelu(xx as tf.Tensor4D, ww as tf.Tensor4D, bb as tf.Tensor1D)
+    const before = tf.memory().numTensors
+    const gRef = tf.grads((xx, ww, bb) => tf.sum(tf.mul(ref(xx, ww, bb), dy)))([x, w, b])
+    const gOurs = tf.grads((xx, ww, bb) => tf.sum(tf.mul(ours(xx, ww, bb), dy)))([x, w, b])
+    const vRef = ref(x, w, b)
+    const vOurs = ours(x, w, b)
+    assert.ok(maxDiff(vRef, vOurs) < 1e-5)
+    gRef.forEach((g, i) => assert.ok(maxDiff(g, gOurs[i]) < 1e-4, `grad ${i}`))
+    tf.dispose([...gRef, ...gOurs, vRef, vOurs])
+    assert.equal(tf.memory().numTensors, before)
+    tf.dispose([x, w, b, dy])
+  })
+
+  it('maxPool2x2 matches tf.maxPool in value and gradient (no ties)', () => {
+    const x = tf.randomNormal([2, 8, 6, 3], 0, 1, 'float32', 5) as tf.Tensor4D
+    const dy = tf.randomNormal([2, 4, 3, 3], 0, 1, 'float32', 6)
+    const gRef = tf.grad((xx) => tf.sum(tf.mul(tf.maxPool(xx as tf.Tensor4D, 2, 2, 'valid'), dy)))(x)
+    const gOurs = tf.grad((xx) => tf.sum(tf.mul(maxPool2x2(xx as tf.Tensor4D), dy)))(x)
+    assert.ok(maxDiff(gRef, gOurs) < 1e-6)
+    const odd = tf.zeros([1, 5, 5, 2]) as tf.Tensor4D
+    const pooled = maxPool2x2(odd)
+    assert.deepEqual(pooled.shape, [1, 2, 2, 2])
+    tf.dispose([x, dy, gRef, gOurs, odd, pooled])
   })
 })
 
