@@ -6,6 +6,8 @@ import {StepRunner, randomBatch, type StepSetup} from './step-runner.js'
 
 export interface ComputeTiming {
   stepMs: TimingSummary
+  /** every timed step, ms */
+  times: number[]
   warmup: number
   imgPerS: number
   /** timed images / timed wall time (checks that per-step times add up) */
@@ -37,7 +39,7 @@ export async function measureCompute(setup: StepSetup, opts: {warmup: number; st
     // One extra profiled step (its wrapper adds a little time, so it is not in the timings).
     const profile = opts.profile === true ? profileOps(() => runner.step(images, labels, batch)).profile : undefined
     const stepMs = summarize(times)
-    return {stepMs, warmup: opts.warmup, imgPerS: imagesPerSecond(batch, stepMs.median), wallImgPerS: (1000 * batch * opts.steps) / wallMs, profile}
+    return {stepMs, times, warmup: opts.warmup, imgPerS: imagesPerSecond(batch, stepMs.median), wallImgPerS: (1000 * batch * opts.steps) / wallMs, profile}
   } finally {
     runner.dispose()
   }

@@ -31,56 +31,76 @@ function nativeOp(b: NativeBackend, name: string, inputs: tf.Tensor[], nhwc: boo
   return b.executeSingleOutput(name, attrs, inputs)
 }
 
+type GradThunks = Record<string, () => tf.Tensor>
+
+interface KernelFuncRunner {
+  runKernelFunc(params: {
+    forwardFunc: (backend: unknown, save: tf.GradSaveFunc) => tf.Tensor
+    backwardsFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => GradThunks
+    inputs: Record<string, tf.Tensor>
+  }): tf.Tensor
+}
+
+/**
+ * An op with a hand-written gradient whose input gradients are computed only when
+ * asked for (tf.customGrad computes all eagerly: for the first conv that is a wasted
+ * backprop to the image). Uses the engine's runKernelFunc, which tf.customGrad wraps.
+ */
+function gradOp(inputs: Record<string, tf.Tensor>, forward: (save: tf.GradSaveFunc) => tf.Tensor, backward: (dy: tf.Tensor, saved: tf.Tensor[]) => GradThunks): tf.Tensor {
+  const engine = tf.engine() as unknown as Partial<KernelFuncRunner>
+  if (typeof engine.runKernelFunc !== 'function') throw new Error('this tfjs-core has no engine.runKernelFunc')
+  return engine.runKernelFunc.call(tf.engine(), {forwardFunc: (_b, save) => forward(save), backwardsFunc: backward, inputs})
+}
+
 /** relu(conv2d(x, filter, stride 1, SAME) + bias), NHWC. */
 export function convBiasRelu(x: tf.Tensor4D, filter: tf.Tensor4D, bias: tf.Tensor1D): tf.Tensor4D {
-  const f = tf.customGrad((...args: unknown[]) => {
-    const [xx, ff, bb, save] = args as [tf.Tensor4D, tf.Tensor4D, tf.Tensor1D, tf.GradSaveFunc]
-    const b = native()
-    const conv = tf.conv2d(xx, ff, 1, 'same')
-    const biased = b !== undefined ? (nativeOp(b, 'BiasAdd', [conv, bb], true) as tf.Tensor4D) : tf.add(conv, bb)
-    const y = tf.relu(biased)
-    conv.dispose()
-    biased.dispose()
-    save([xx, ff, y])
-    return {
-      value: y,
-      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-        const [sx, sf, sy] = saved as [tf.Tensor4D, tf.Tensor4D, tf.Tensor4D]
-        const n = native()
-        const dyA = n !== undefined ? (nativeOp(n, 'ReluGrad', [dy, sy], false) as tf.Tensor4D) : (tf.mul(dy, tf.step(sy)) as tf.Tensor4D)
-        const common = {strides: 1, pad: 'same', dataFormat: 'NHWC'}
-        const dx = tf.engine().runKernel('Conv2DBackpropInput', {dy: dyA, filter: sf}, {...common, inputShape: sx.shape}) as tf.Tensor
-        const df = tf.engine().runKernel('Conv2DBackpropFilter', {x: sx, dy: dyA}, {...common, filterShape: sf.shape}) as tf.Tensor
-        const db = n !== undefined ? nativeOp(n, 'BiasAddGrad', [dyA], true) : tf.sum(dyA, [0, 1, 2])
-        return [dx, df, db]
-      },
-    }
-  })
-  return f(x, filter, bias) as tf.Tensor4D
+  return gradOp(
+    {x, filter, bias},
+    (save) => {
+      const b = native()
+      const conv = tf.conv2d(x, filter, 1, 'same')
+      const biased = b !== undefined ? nativeOp(b, 'BiasAdd', [conv, bias], true) : tf.add(conv, bias)
+      const y = tf.relu(biased)
+      // Saved (kept clones), not closed over: callers may tidy the forward activations away.
+      save([x, filter, y])
+      return y
+    },
+    (dy, saved) => {
+      const [sx, sf, y] = saved as [tf.Tensor4D, tf.Tensor4D, tf.Tensor4D]
+      const n = native()
+      // Computed here, not in a thunk: the thunks run in separate tidy scopes.
+      const dyA = n !== undefined ? nativeOp(n, 'ReluGrad', [dy, y], false) : tf.mul(dy, tf.step(y))
+      const common = {strides: 1, pad: 'same', dataFormat: 'NHWC'}
+      return {
+        x: () => tf.engine().runKernel('Conv2DBackpropInput', {dy: dyA, filter: sf}, {...common, inputShape: sx.shape}) as tf.Tensor,
+        filter: () => tf.engine().runKernel('Conv2DBackpropFilter', {x: sx, dy: dyA}, {...common, filterShape: sf.shape}) as tf.Tensor,
+        bias: () => (n !== undefined ? nativeOp(n, 'BiasAddGrad', [dyA], true) : tf.sum(dyA, [0, 1, 2])),
+      }
+    },
+  ) as tf.Tensor4D
 }
 
 /** 2x2 max-pool, stride 2, VALID, NHWC (even H and W). */
 export function maxPool2x2(x: tf.Tensor4D): tf.Tensor4D {
   // Odd sides (dense evaluation of arbitrary sizes) never need a gradient here.
   if (x.shape[1] % 2 !== 0 || x.shape[2] % 2 !== 0) return tf.maxPool(x, 2, 2, 'valid')
-  const f = tf.customGrad((...args: unknown[]) => {
-    const [xx, save] = args as [tf.Tensor4D, tf.GradSaveFunc]
-    const y = tf.maxPool(xx, 2, 2, 'valid')
-    save([xx, y])
-    return {
-      value: y,
-      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-        const [sx, sy] = saved as [tf.Tensor4D, tf.Tensor4D]
+  return gradOp(
+    {x},
+    (save) => {
+      const y = tf.maxPool(x, 2, 2, 'valid')
+      save([x, y])
+      return y
+    },
+    (dy, saved) => ({
+      x: () => {
+        const [sx, sy] = saved
         const [n, h, w, c] = sx.shape
-        return tf.tidy(() => {
-          // 5-D views (TF broadcasts up to 5 dims): [n*h/2, 2, w/2, 2, c] against [n*h/2, 1, w/2, 1, c].
-          const x5 = tf.reshape(sx, [(n * h) / 2, 2, w / 2, 2, c])
-          const y5 = tf.reshape(sy, [(n * h) / 2, 1, w / 2, 1, c])
-          const d5 = tf.reshape(dy, [(n * h) / 2, 1, w / 2, 1, c])
-          return tf.reshape(tf.mul(tf.cast(tf.equal(x5, y5), 'float32'), d5), [n, h, w, c])
-        })
+        // 5-D views (TF broadcasts up to 5 dims): [n*h/2, 2, w/2, 2, c] against [n*h/2, 1, w/2, 1, c].
+        const x5 = tf.reshape(sx, [(n * h) / 2, 2, w / 2, 2, c])
+        const y5 = tf.reshape(sy, [(n * h) / 2, 1, w / 2, 1, c])
+        const d5 = tf.reshape(dy, [(n * h) / 2, 1, w / 2, 1, c])
+        return tf.reshape(tf.mul(tf.cast(tf.equal(x5, y5), 'float32'), d5), [n, h, w, c])
       },
-    }
-  })
-  return f(x) as tf.Tensor4D
+    }),
+  ) as tf.Tensor4D
 }

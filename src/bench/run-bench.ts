@@ -6,6 +6,7 @@ import {initBackend} from '../backend/backend.js'
 import {indexImageFolder, type ImageFolderIndex} from '../data/imageFolder.js'
 import {datasetStats, type DatasetStats} from '../data/stats.js'
 import {loadProfile, scaleToProfile} from '../experiments/profile.js'
+import type {Profile} from '../experiments/types.js'
 import {CONFIG_NAMES, createNet, forwardFlops, type ConfigName, type NetSpec} from '../models/index.js'
 import {measureCompute} from './compute-speed.js'
 import {measureDecode} from './decode-speed.js'
@@ -13,7 +14,7 @@ import {measureEval, type EvalSpeed} from './eval-speed.js'
 import {machineGemm} from './gemm.js'
 import {loadHistory} from './history.js'
 import {loadAverage} from './load.js'
-import {installExperiments} from './experiments.js'
+import {setExperiments} from './experiments.js'
 import {perOpOverheadUs} from './op-profile.js'
 import {measurePipeline} from './pipeline-speed.js'
 import type {StepSetup} from './step-runner.js'
@@ -44,13 +45,36 @@ export interface BenchOptions {
 }
 
 /** Environment variables that change TensorFlow's speed, recorded with each run. */
-const ENV_KEYS = ['TF_NUM_INTRAOP_THREADS', 'TF_NUM_INTEROP_THREADS', 'TF_ENABLE_ONEDNN_OPTS', 'OMP_NUM_THREADS', 'UV_THREADPOOL_SIZE', 'VIPS_CONCURRENCY']
+export const ENV_KEYS = ['TF_NUM_INTRAOP_THREADS', 'TF_NUM_INTEROP_THREADS', 'TF_ENABLE_ONEDNN_OPTS', 'OMP_NUM_THREADS', 'UV_THREADPOOL_SIZE', 'VIPS_CONCURRENCY']
+
+/** The speed-relevant environment variables that are set. */
+export function speedEnv(): Record<string, string> {
+  const env: Record<string, string> = {}
+  for (const k of ENV_KEYS) if (process.env[k] !== undefined) env[k] = process.env[k]!
+  return env
+}
+
+/** The trainer's step settings for one config at a profile's size. */
+export function stepSetup(profile: Profile, config: ConfigName, numClasses: number, batch: number): StepSetup {
+  return {
+    spec: {config, widthFactor: profile.widthFactor, fcWidth: profile.fcWidth, numClasses, crop: profile.crop},
+    // Glorot in both engines: finite values all along (a diverged net is not a
+    // training run); speed does not depend on the values otherwise.
+    init: {kind: 'glorot'},
+    batch,
+    lr: profile.lr.initial,
+    momentum: profile.momentum,
+    weightDecay: profile.weightDecay,
+    dropout: profile.dropout,
+    seed: profile.seed,
+  }
+}
 
 export async function runBench(opts: BenchOptions): Promise<BenchResult> {
   const t0 = performance.now()
   const loadStart = loadAverage()?.[0] ?? null
   const info = await initBackend(opts.backend)
-  const experiments = installExperiments(opts.experiments ?? [])
+  const experiments = setExperiments(opts.experiments ?? [])
   const profile = loadProfile(opts.profile)
   const quick = opts.quick
   const configs = opts.configs ?? (quick ? (['A', 'E'] as ConfigName[]) : CONFIG_NAMES)
@@ -86,18 +110,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
   }
   const numClasses = index?.classes.length ?? profile.numClasses
   const specOf = (config: ConfigName): NetSpec => ({config, widthFactor: profile.widthFactor, fcWidth: profile.fcWidth, numClasses, crop: profile.crop})
-  const setupOf = (config: ConfigName): StepSetup => ({
-    spec: specOf(config),
-    // Glorot in both engines: finite values all along (a diverged net is not a
-    // training run); speed does not depend on the values otherwise.
-    init: {kind: 'glorot'},
-    batch,
-    lr: profile.lr.initial,
-    momentum: profile.momentum,
-    weightDecay: profile.weightDecay,
-    dropout: profile.dropout,
-    seed: profile.seed,
-  })
+  const setupOf = (config: ConfigName): StepSetup => stepSetup(profile, config, numClasses, batch)
 
   log('machine float32 GEMM rate...')
   const gemm1 = await machineGemm()
@@ -242,8 +255,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
     if (row.torchImgPerS !== null) row.torchMatrixFraction = (3 * row.forwardGflopPerImage * row.torchImgPerS) / gemm.gflops
   }
   const waits = Object.values(results).flatMap((r) => (r.pipeline !== undefined ? [r.pipeline.dataWaitFraction] : []))
-  const env: Record<string, string> = {}
-  for (const k of ENV_KEYS) if (process.env[k] !== undefined) env[k] = process.env[k]!
+  const env = speedEnv()
   return {
     version: 1,
     date: new Date().toISOString(),

@@ -108,7 +108,8 @@ describe('native-layers experiment', () => {
     const dy = tf.randomNormal([2, 8, 8, 4], 0, 1, 'float32', 4)
     const ref = (xx: tf.Tensor, ww: tf.Tensor, bb: tf.Tensor) =>
       tf.fused.conv2d({x: xx as tf.Tensor4D, filter: ww as tf.Tensor4D, strides: 1, pad: 'same', bias: bb, activation: 'relu'})
-    const ours = (xx: tf.Tensor, ww: tf.Tensor, bb: tf.Tensor) => convBiasRelu(xx as tf.Tensor4D, ww as tf.Tensor4D, bb as tf.Tensor1D)
+    // An inner tidy as in VggNet.logits: the op must not depend on disposed forward tensors.
+    const ours = (xx: tf.Tensor, ww: tf.Tensor, bb: tf.Tensor) => tf.tidy(() => tf.mul(convBiasRelu(tf.mul(xx, 1) as tf.Tensor4D, ww as tf.Tensor4D, bb as tf.Tensor1D), 1))
     const before = tf.memory().numTensors
     const gRef = tf.grads((xx, ww, bb) => tf.sum(tf.mul(ref(xx, ww, bb), dy)))([x, w, b])
     const gOurs = tf.grads((xx, ww, bb) => tf.sum(tf.mul(ours(xx, ww, bb), dy)))([x, w, b])
@@ -125,7 +126,7 @@ describe('native-layers experiment', () => {
     const x = tf.randomNormal([2, 8, 6, 3], 0, 1, 'float32', 5) as tf.Tensor4D
     const dy = tf.randomNormal([2, 4, 3, 3], 0, 1, 'float32', 6)
     const gRef = tf.grad((xx) => tf.sum(tf.mul(tf.maxPool(xx as tf.Tensor4D, 2, 2, 'valid'), dy)))(x)
-    const gOurs = tf.grad((xx) => tf.sum(tf.mul(maxPool2x2(xx as tf.Tensor4D), dy)))(x)
+    const gOurs = tf.grad((xx) => tf.sum(tf.mul(tf.tidy(() => maxPool2x2(tf.mul(xx, 1) as tf.Tensor4D)), dy)))(x)
     assert.ok(maxDiff(gRef, gOurs) < 1e-6)
     const odd = tf.zeros([1, 5, 5, 2]) as tf.Tensor4D
     const pooled = maxPool2x2(odd)
