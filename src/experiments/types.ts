@@ -126,4 +126,9 @@ export interface RowResult {
   status: 'ok' | 'pending' | 'failed'
   error?: string
   jobs: {key: string; kind: 'train' | 'eval' | 'combine'; wallMs?: number; metricsPath?: string}[]
+  /**
+   * The row's combined posterior file (the combine job's output, which `reproduced`
+   * was computed from), when it exists: claims compare rows image by image with it.
+   */
+  posteriors?: string
 }

@@ -5,6 +5,8 @@
 // 95% half-width of a difference of two independent estimates. Both rows are evaluated on
 // the same validation images, so their errors are positively correlated and the true
 // noise is smaller: the rule errs towards "within noise", never towards a false verdict.
+// It is the fallback: claims use the paired rule (paired.ts) when both rows' posterior
+// files cover the same images.
 
 export type ComparisonVerdict = 'holds' | 'fails' | 'within noise'
 

@@ -1,7 +1,10 @@
 // Public surface of the report module.
 export {writeReports, curvesFromRows, type WriteReportsOptions} from './write-reports.js'
 export {renderTerminal} from './terminal.js'
-export {evaluateClaims, evaluateClaim, combineVerdicts, type Claim, type ClaimResult, type ClaimVerdict, type CheckResult} from './claims.js'
+export {evaluateClaims, evaluateClaim, combineVerdicts, claimRows, type Claim, type ClaimResult, type ClaimVerdict, type CheckResult} from './claims.js'
+export {pairedDifference, pairedVerdict, type PairedDifference} from './paired.js'
+export {perImageErrors, trueClassRank, type PerImageErrors} from './per-image-errors.js'
+export {loadPerImageErrors, type PerImageByRow, type RowPerImage} from './per-image-load.js'
 export {compare, noiseLevel, type ComparisonVerdict} from './comparison.js'
 export type {JobNames, Provenance} from './provenance.js'
 export {tableCsv, CSV_COLUMNS} from './table-csv.js'

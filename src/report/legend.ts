@@ -13,21 +13,28 @@ says which and why). *wall_s* (CSV only): the summed wall time of the row's jobs
 training job shared by several rows counts in each of them.`
 
 export const CLAIM_LEGEND = `**Verdicts.** Each claim is a list of comparisons between two rows (*subject* vs
-*reference*). *Δ* = reference error - subject error (positive: the subject is better);
-*paper Δ* is the same on the paper's numbers. *noise ±* = sqrt(h₁² + h₂²), where h is the
-half-width of each row's 95% CI: the 95% half-width of a difference of two independent
-estimates. Both rows are scored on the same images, so this overstates the noise and
-the rule leans towards "within noise" rather than a false verdict.
-- expected *lower error*: **holds** if Δ > noise, **fails** if Δ < -noise, otherwise
-  **within noise**.
-- expected *not lower* (e.g. "LRN does not help"): **holds** if Δ ≤ 0, **within noise** if
-  0 < Δ ≤ noise, **fails** if Δ > noise.
+*reference*). *Δ* = reference error - subject error, in percentage points (positive: the
+subject is better); *paper Δ* is the same on the paper's numbers. Both rows are scored
+on the same validation images, so a check is normally **paired** (*rule* \`paired (b vs c)\`):
+per image, the difference of the two errors is +1 where only the subject is right (b
+images), -1 where only the reference is right (c images), 0 where they agree; the 95% CI
+of Δ is mean ± 1.96·sd/√n over the *n* images (a McNemar-type comparison: only the b + c
+images that the rows disagree on carry noise). When a row's posterior file is missing,
+unreadable or covers other images, the check is **unpaired** (the reason is given): the
+CI is Δ ± sqrt(h₁² + h₂²), h being the half-width of each row's 95% Wilson interval,
+which ignores the shared images and so leans towards "within noise".
+- expected *lower error*: **holds** if the CI of Δ lies above 0, **fails** if it lies
+  below 0, otherwise **within noise**.
+- expected *not lower* (e.g. "LRN does not help"): "no effect" can be refuted, not
+  proven. Paired: **holds** unless the subject is significantly better (CI above 0:
+  **fails**). Unpaired: **holds** if Δ ≤ 0, **within noise** if Δ > 0 but the CI
+  reaches 0, **fails** if the CI lies above 0.
 - A claim **holds** when all its checks (each comparison on each metric the claim
   names) hold, **fails** when any fails, is **within noise** otherwise, and is
   **pending** while any of its rows has no result (not run, or failed).`
 
 /** One-paragraph version for next to a claims table. */
-export const SHORT_VERDICTS = `*holds*: the reproduced difference goes the paper's way by more than the noise of the
-two 95% CIs (for "does not help" claims: no improvement seen); *fails*: it goes the
-other way by more than that noise; *within noise*: the data cannot tell; *pending*: a
-row it needs has no result yet.`
+export const SHORT_VERDICTS = `*holds*: the reproduced difference goes the paper's way beyond its 95% interval,
+compared image by image on the shared validation images (for "does not help" claims:
+no significant improvement); *fails*: it goes significantly the other way; *within
+noise*: the data cannot tell; *pending*: a row it needs has no result yet.`

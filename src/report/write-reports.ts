@@ -1,10 +1,11 @@
 // Entry point of the report module: everything under results/<profile>/ from row results.
 import {mkdir, writeFile} from 'node:fs/promises'
 import path from 'node:path'
-import {evaluateClaims, type Claim} from './claims.js'
+import {claimRows, evaluateClaims, type Claim} from './claims.js'
 import {curvesChartSpec} from './curves-chart.js'
 import {errorChartSpec} from './error-chart.js'
 import {readCurves} from './metrics-read.js'
+import {loadPerImageErrors} from './per-image-load.js'
 import {jobTimes, type JobNames, type Provenance} from './provenance.js'
 import {rowsOfTable, TABLE_TITLES, tablesPresent, type RowResult} from './row-result.js'
 import {summaryMarkdown} from './summary-markdown.js'
@@ -42,7 +43,9 @@ export async function writeReports(opts: WriteReportsOptions): Promise<{files: s
     await writeFile(p, text)
     files.push(p)
   }
-  const claims = evaluateClaims(opts.claims, rows)
+  // Claims compare rows image by image where both rows' posterior files can be read.
+  const perImage = await loadPerImageErrors(rows, claimRows(opts.claims))
+  const claims = evaluateClaims(opts.claims, rows, perImage)
   // Loaded here, not at the top: vega is heavy and most commands only print tables.
   const {writeChart} = await import('./render-chart.js')
 

@@ -107,7 +107,10 @@ export interface EvalOutput extends ErrorNumbers {
   imgPerS?: number
 }
 
-export type CombineOutput = ErrorNumbers
+export interface CombineOutput extends ErrorNumbers {
+  /** the combined posterior file these numbers were computed from (absent in records written before it was recorded) */
+  posteriors?: string
+}
 
 export type JobOutput = TrainResult | EvalOutput | CombineOutput
 

@@ -15,3 +15,8 @@ export function runDirOf(profile: string): string {
 export function resultsDirOf(profile: string): string {
   return path.join(path.resolve(process.env.VGG_REPRO_RESULTS ?? path.join(projectRoot(), 'results')), profile)
 }
+
+/** Where a combine job writes the row's averaged posteriors (inside its job folder). */
+export function combinedPosteriorsPath(jobDir: string): string {
+  return path.join(jobDir, 'combined.posteriors')
+}

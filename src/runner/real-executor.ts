@@ -9,6 +9,7 @@ import {evaluateCheckpoint} from '../eval/evaluate-checkpoint.js'
 import {writePosteriors} from '../eval/posteriors-file.js'
 import {trainNet} from '../train/train-net.js'
 import type {Executor} from './executor.js'
+import {combinedPosteriorsPath} from './paths.js'
 
 export interface RealExecutorOptions {
   /** let train/eval draw their own progress bars (a terminal) */
@@ -58,9 +59,10 @@ export function realExecutor(opts: RealExecutorOptions): Executor {
       const perNet = []
       for (const group of req.groups) perNet.push(await averagePosteriors(group))
       const combined = perNet.length === 1 ? perNet[0] : await averagePosteriors(perNet)
-      await writePosteriors(path.join(req.outDir, 'combined.posteriors'), combined)
+      const file = combinedPosteriorsPath(req.outDir)
+      await writePosteriors(file, combined)
       const e = errorsFromPosteriors(combined)
-      return {n: e.n, skipped: e.skipped, top1Err: e.top1Err, top5Err: e.top5Err, top1Ci: e.top1Ci, top5Ci: e.top5Ci}
+      return {n: e.n, skipped: e.skipped, top1Err: e.top1Err, top5Err: e.top5Err, top1Ci: e.top1Ci, top5Ci: e.top5Ci, posteriors: file}
     },
   }
 }

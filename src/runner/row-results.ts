@@ -1,9 +1,11 @@
 // Row results (the runner -> report contract) from job outcomes: a row is ok when
 // its combination finished, failed when any of its jobs failed, else pending.
+import {existsSync} from 'node:fs'
 import type {RowResult} from '../experiments/types.js'
 import type {TrainResult} from '../train/types.js'
 import type {CombineOutput, JobGraph} from './jobs.js'
 import {readFailure, readRecord} from './job-store.js'
+import {combinedPosteriorsPath} from './paths.js'
 import {rootCause, type JobOutcome} from './run-graph.js'
 
 export function rowResults(graph: JobGraph, outcomes: Map<string, JobOutcome>): RowResult[] {
@@ -32,9 +34,22 @@ export function rowResults(graph: JobGraph, outcomes: Map<string, JobOutcome>): 
       const o = done.record.output as CombineOutput
       result.status = 'ok'
       result.reproduced = {top1Err: o.top1Err, top5Err: o.top5Err, top1Ci: o.top1Ci, top5Ci: o.top5Ci, n: o.n, skipped: o.skipped}
+      const posteriors = combinedPosteriorsOf(o, graph.nodes.get(combine)!.dir)
+      if (posteriors !== undefined) result.posteriors = posteriors
     }
     return result
   })
+}
+
+/**
+ * The file the combine job computed the row's numbers from: as its record names it, or,
+ * for records written before the path was recorded, where the real executor writes it
+ * (job folders are keyed by their inputs, so that file belongs to this record).
+ */
+function combinedPosteriorsOf(output: CombineOutput, jobDir: string): string | undefined {
+  if (output.posteriors !== undefined) return output.posteriors
+  const file = combinedPosteriorsPath(jobDir)
+  return existsSync(file) ? file : undefined
 }
 
 /** Outcomes read from the cache alone (for `report`): nothing runs. */
