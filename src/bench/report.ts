@@ -73,6 +73,21 @@ export function renderMarkdown(r: BenchResult): string {
     ),
     '',
   )
+  const withProp = configs.filter((c) => c.proposed !== undefined)
+  if (withProp.length > 0) {
+    lines.push(
+      `With the proposed changes (${withProp[0].proposed!.experiments.join(' + ')}; see History, not yet in the trainer's code), same run, same protocol:`,
+      '',
+      ...table(
+        ['config', 'img/s', 'vs committed', 'vs PyTorch', 'GFLOP/s', 'of matrix rate', 'native ops/step'],
+        withProp.map((c) => {
+          const p = c.proposed!
+          return [c.config, f1(p.imgPerS), `x${f2(p.imgPerS / c.oursImgPerS)}`, f2(p.ratioVsTorch), f1(p.gflops), f2(p.matrixFraction), p.ops !== undefined ? `${p.ops.ops} (was ${c.ops?.ops ?? '–'})` : '–']
+        }),
+      ),
+      '',
+    )
+  }
   if ('skipped' in r.torch) lines.push(`PyTorch: ${r.torch.skipped}`, '')
   if ('skipped' in r.data) lines.push(`Input pipeline: ${r.data.skipped}`, '')
   if (r.decode !== null) {

@@ -40,7 +40,9 @@ export interface BenchOptions {
   workers?: number
   log: (line: string) => void
   loadWaitedMs?: number
-  /** opt-in experiments (experiments.ts) */
+  /** experiments measured as an extra "with proposals" column (not applied to the rest) */
+  proposals?: string[]
+  /** opt-in experiments applied to the whole run (experiments.ts) */
   experiments?: string[]
 }
 
@@ -75,6 +77,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
   const loadStart = loadAverage()?.[0] ?? null
   const info = await initBackend(opts.backend)
   const experiments = setExperiments(opts.experiments ?? [])
+  const proposals = (opts.proposals ?? []).filter((p) => !experiments.includes(p))
   const profile = loadProfile(opts.profile)
   const quick = opts.quick
   const configs = opts.configs ?? (quick ? (['A', 'E'] as ConfigName[]) : CONFIG_NAMES)
@@ -155,6 +158,20 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
             ? undefined
             : {ops: ours.profile.ops, uploads: ours.profile.uploads, opMs: ours.profile.opMs, totalMs: ours.profile.totalMs, top: ours.profile.byOp.slice(0, 12)},
       }
+      if (proposals.length > 0) {
+        // The same step with the proposed (not yet adopted) changes, side by side.
+        setExperiments([...experiments, ...proposals])
+        log(`${config}: ours with ${proposals.join(' + ')}...`)
+        const prop = await measureCompute(setup, {warmup: protocol.warmup, steps: protocol.steps, profile: true})
+        setExperiments(experiments)
+        row.proposed = {
+          experiments: proposals,
+          imgPerS: prop.imgPerS,
+          stepMs: prop.stepMs,
+          gflops: (3 * fwd * prop.imgPerS) / 1e9,
+          ops: prop.profile === undefined ? undefined : {ops: prop.profile.ops, uploads: prop.profile.uploads, opMs: prop.profile.opMs, totalMs: prop.profile.totalMs, top: prop.profile.byOp.slice(0, 12)},
+        }
+      }
       if (torch !== undefined) {
         log(`${config}: PyTorch...`)
         const t = await torch.trainStep({...setup, warmup: protocol.torchWarmup, steps: protocol.torchSteps})
@@ -163,6 +180,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
         row.torchMemoryFormat = t.memoryFormat
         row.torchTrialMs = t.trialMs
         row.ratioVsTorch = ours.imgPerS / t.imgPerS
+        if (row.proposed !== undefined) row.proposed.ratioVsTorch = row.proposed.imgPerS / t.imgPerS
       }
       if (index !== undefined && stats !== undefined) {
         log(`${config}: ours through the input pipeline...`)
@@ -252,6 +270,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
   const gemm = gemm2.gflops > gemm1.gflops ? gemm2 : gemm1
   for (const row of Object.values(results)) {
     row.matrixFraction = row.oursGflops / gemm.gflops
+    if (row.proposed !== undefined) row.proposed.matrixFraction = row.proposed.gflops / gemm.gflops
     if (row.torchImgPerS !== null) row.torchMatrixFraction = (3 * row.forwardGflopPerImage * row.torchImgPerS) / gemm.gflops
   }
   const waits = Object.values(results).flatMap((r) => (r.pipeline !== undefined ? [r.pipeline.dataWaitFraction] : []))

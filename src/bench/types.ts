@@ -27,6 +27,16 @@ export interface ConfigBench {
   torchMatrixFraction?: number
   /** ours / PyTorch images per second */
   ratioVsTorch: number | null
+  /** the same compute-only step with proposed changes installed (bench --proposals) */
+  proposed?: {
+    experiments: string[]
+    imgPerS: number
+    stepMs: TimingSummary
+    gflops: number
+    matrixFraction?: number
+    ratioVsTorch?: number
+    ops?: Omit<OpProfile, 'byOp'> & {top: OpProfile['byOp']}
+  }
   /** through TrainBatchStream on --data */
   pipeline?: {
     imgPerS: number

@@ -40,6 +40,7 @@ evaluation images/s, and peak memory of a training run. Writes results/bench.md 
     steps: Flags.integer({description: 'timed steps per measurement (default 10; --quick 6)', min: 3}),
     workers: Flags.integer({description: 'decode worker threads for the pipeline measurement (default: the data stream default)', min: 1}),
     'install-torch': Flags.boolean({description: 'if PyTorch is missing, try `python3 -m pip install --quiet torch==2.13.0`'}),
+    proposals: Flags.string({description: 'experiments measured as an extra "with proposed changes" column, comma-separated, or "none"', default: 'fast-step,native-layers'}),
     experiment: Flags.string({description: `opt-in speed experiment to apply (repeatable): ${EXPERIMENTS.join(', ')}`, multiple: true, options: [...EXPERIMENTS]}),
     ab: Flags.string({description: 'instead of the full bench: A/B the training step, committed code (or --ab-base) vs these comma-separated experiments, alternating rounds in one process; writes bench-ab.md/.json'}),
     'ab-base': Flags.string({description: 'experiments active in the A rounds of --ab (default none)'}),
@@ -57,6 +58,8 @@ evaluation images/s, and peak memory of a training run. Writes results/bench.md 
       if (!this.jsonEnabled()) this.logToStderr(line)
     }
     try {
+      const badProp = flags.proposals === 'none' ? [] : flags.proposals.split(',').map((x) => x.trim()).filter((x) => x !== '' && !(EXPERIMENTS as readonly string[]).includes(x))
+      if (badProp.length > 0) failOneLine(this, `unknown experiment ${badProp.join(', ')}: known are ${EXPERIMENTS.join(', ')}`)
       const configs = flags.configs?.split(',').map((c) => c.trim())
       const bad = configs?.filter((c) => !isConfigName(c)) ?? []
       if (bad.length > 0) failOneLine(this, `unknown config ${bad.join(', ')}: valid are A, A-LRN, B, C, D, E`)
@@ -94,6 +97,7 @@ evaluation images/s, and peak memory of a training run. Writes results/bench.md 
         log,
         loadWaitedMs: waitedMs,
         experiments: flags.experiment,
+        proposals: flags.proposals === 'none' ? [] : flags.proposals.split(',').map((x) => x.trim()).filter(Boolean),
       })
       const files = await writeBenchReport(result, flags.out, flags.quick ? 'bench-quick' : 'bench')
       log(`wrote ${files.md} and ${files.json}`)

@@ -151,6 +151,7 @@ function fakeResult(): BenchResult {
     ratioVsTorch: 1.2,
     pipeline: {imgPerS: 280, dataWaitFraction: 0.05, stepMs: t, waitMs: t, warmup: 2, steps: 8, workers: 1},
     ops: {ops: 300, uploads: 40, opMs: 180, totalMs: 200, top: [{name: 'Conv2D', count: 8, ms: 50}]},
+    proposed: {experiments: ['fast-step'], imgPerS: 360, stepMs: t, gflops: 86.4, matrixFraction: 0.27, ratioVsTorch: 1.44},
   }
   return {
     version: 1,
@@ -196,6 +197,7 @@ describe('bench report', () => {
     assert.match(md, /Peak resident memory \*\*900 MB\*\*/)
     assert.match(md, /fast \\\| step/) // pipes escaped inside cells
     assert.match(md, /\| dense \| 73 \| 64 \| 100\.0 \|/)
+    assert.match(md, /\| A \| 360\.0 \| x1\.20 \| 1\.44 \|/)
   })
 
   it('writes bench.md and bench.json with the documented keys', async () => {
