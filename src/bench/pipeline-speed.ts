@@ -1,6 +1,7 @@
 // Training images/s through the real input pipeline (TrainBatchStream: worker
 // threads decoding, augmenting and prefetching), and the fraction of the wall time
 // the step loop spent waiting for a batch.
+import os from 'node:os'
 import {setImmediate as yieldToLoop} from 'node:timers/promises'
 import type {DatasetStats} from '../data/stats.js'
 import type {ImageFolderIndex} from '../data/imageFolder.js'
@@ -33,6 +34,8 @@ export interface PipelineOptions {
 }
 
 export async function measurePipeline(setup: StepSetup, index: ImageFolderIndex, stats: DatasetStats, opts: PipelineOptions): Promise<PipelineTiming> {
+  // TrainBatchStream's own default, stated so the report can say how many decoded.
+  const workers = opts.workers ?? Math.max(1, os.availableParallelism() - 1)
   const stream = new TrainBatchStream(index, stats, {
     crop: setup.spec.crop,
     scaleMin: opts.scale,
@@ -40,7 +43,7 @@ export async function measurePipeline(setup: StepSetup, index: ImageFolderIndex,
     batchSize: setup.batch,
     seed: setup.seed,
     colorShiftStd: opts.colorShiftStd,
-    workers: opts.workers,
+    workers,
     prefetch: opts.prefetch,
     maxImages: setup.batch * (opts.warmup + opts.steps),
   })
@@ -80,7 +83,7 @@ export async function measurePipeline(setup: StepSetup, index: ImageFolderIndex,
       steps: stepTimes.length,
       imgPerS: (1000 * images) / (waitSum + stepSum),
       dataWaitFraction: waitSum / (waitSum + stepSum),
-      workers: opts.workers ?? -1,
+      workers,
     }
   } finally {
     runner.dispose()

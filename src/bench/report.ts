@@ -57,15 +57,15 @@ export function renderMarkdown(r: BenchResult): string {
     '',
   )
   lines.push('## Training step', '')
+  const configs = Object.values(r.configs)
   const pr = r.protocol
   lines.push(
     `Images/s from the median step time: ours ${pr.steps} steps after ${pr.warmup} warm-up, PyTorch ${pr.torchSteps} after ${pr.torchWarmup} warm-up (+ a short trial of each memory format), ` +
       `interleaved per config in this one run. GFLOP/s = 3 x forward FLOPs x images/s; "of matrix rate" divides by the machine's float32 GEMM rate ` +
       `(**${r.machineGemmGflops.toFixed(0)} GFLOP/s**: ${r.gemmSource}; runs ${r.gemmRuns.map((g) => g.toFixed(0)).join(', ')}; the larger is used). ` +
-      `Pipeline = the same step fed by TrainBatchStream from \`${'root' in r.data ? r.data.root : '–'}\`: images/s over ${pr.pipelineSteps} steps after ${pr.pipelineWarmup} warm-up, wall time including waits; data wait = waiting / wall.`,
+      `Pipeline = the same step fed by TrainBatchStream from \`${'root' in r.data ? r.data.root : '–'}\`: images/s over ${pr.pipelineSteps} steps after ${pr.pipelineWarmup} warm-up, wall time including waits, ${configs[0]?.pipeline?.workers ?? '–'} decode worker thread(s); data wait = waiting / wall.`,
     '',
   )
-  const configs = Object.values(r.configs)
   lines.push(
     ...table(
       ['config', 'fwd GFLOP/img', 'ours img/s', 'PyTorch img/s', 'ours/PyTorch', 'ours GFLOP/s', 'of matrix rate', 'pipeline img/s', 'data wait'],
