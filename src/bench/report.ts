@@ -47,6 +47,13 @@ export function renderMarkdown(r: BenchResult): string {
       `Whole run: ${(r.wallMs / 60_000).toFixed(1)} min.`,
     '',
   )
+  if (r.load.start !== null && r.load.start >= 0.7) {
+    lines.push(
+      `> **Measured on a busy machine** (1-minute load ${f2(r.load.start)} at the start on ${r.machine.cores} cores): every number is lower than on an idle machine, ` +
+        'and the ours/PyTorch ratios are not representative: PyTorch\'s OpenMP threads lose far more than TensorFlow\'s thread pool when cores are shared. Re-run when the load is below 0.7.',
+      '',
+    )
+  }
   const env = Object.entries(r.env)
   const exp = r.experiments.length > 0 ? ` Experiments applied: ${r.experiments.join(', ')}.` : ''
   lines.push(`Settings: ${env.length > 0 ? env.map(([k, v]) => `\`${k}=${v}\``).join(', ') : 'TensorFlow thread defaults (no TF_NUM_* variables set)'}.${exp}`, '')
