@@ -21,6 +21,30 @@ export function renderHistory(entries: HistoryEntry[]): string[] {
   )
 }
 
+/** The issue's targets, met or not, for the committed code and with the proposals. */
+export function renderTargets(r: BenchResult): string[] {
+  const configs = Object.values(r.configs)
+  const verdict = (ok: boolean | null) => (ok === null ? 'not measured' : ok ? '**met**' : '**not met**')
+  const ratios = configs.map((c) => c.ratioVsTorch)
+  const propRatios = configs.map((c) => c.proposed?.ratioVsTorch ?? null)
+  const allAtLeast = (xs: (number | null | undefined)[]) => (xs.length === 0 || xs.some((x) => x === null || x === undefined) ? null : xs.every((x) => x! >= 1))
+  const widest = configs.filter((c) => c.config === 'D' || c.config === 'E')
+  const minOf = (xs: number[]) => (xs.length > 0 ? Math.min(...xs) : null)
+  const wideFrac = minOf(widest.map((c) => c.matrixFraction))
+  const widePropFrac = minOf(widest.flatMap((c) => (c.proposed?.matrixFraction !== undefined ? [c.proposed.matrixFraction] : [])))
+  const range = (xs: (number | null | undefined)[]) => {
+    const v = xs.filter((x): x is number => typeof x === 'number')
+    return v.length > 0 ? `${Math.min(...v).toFixed(2)}–${Math.max(...v).toFixed(2)}` : '–'
+  }
+  return [
+    'Targets (issue 6):',
+    '',
+    `- ours/PyTorch >= 1.0 for all six: ${verdict(allAtLeast(ratios))} (${range(ratios)}); with the proposed changes: ${verdict(allAtLeast(propRatios))} (${range(propRatios)})`,
+    `- data wait < 10%: ${verdict(r.dataWaitFraction === null ? null : r.dataWaitFraction < 0.1)} (worst ${pct(r.dataWaitFraction)})`,
+    `- >= 0.4 of the matrix rate for the widest configs (D, E): ${verdict(wideFrac === null ? null : wideFrac >= 0.4)} (${f2(wideFrac)}); with the proposed changes: ${verdict(widePropFrac === null ? null : widePropFrac >= 0.4)} (${f2(widePropFrac)})`,
+  ]
+}
+
 function configRow(c: ConfigBench): string[] {
   return [
     c.config,
@@ -95,6 +119,7 @@ export function renderMarkdown(r: BenchResult): string {
       '',
     )
   }
+  lines.push(...renderTargets(r), '')
   if ('skipped' in r.torch) lines.push(`PyTorch: ${r.torch.skipped}`, '')
   if ('skipped' in r.data) lines.push(`Input pipeline: ${r.data.skipped}`, '')
   if (r.decode !== null) {

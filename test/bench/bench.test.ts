@@ -198,6 +198,8 @@ describe('bench report', () => {
     assert.match(md, /fast \\\| step/) // pipes escaped inside cells
     assert.match(md, /\| dense \| 73 \| 64 \| 100\.0 \|/)
     assert.match(md, /\| A \| 360\.0 \| x1\.20 \| 1\.44 \|/)
+    assert.match(md, /ours\/PyTorch >= 1\.0 for all six: \*\*met\*\* \(1\.20–1\.20\)/)
+    assert.match(md, /data wait < 10%: \*\*met\*\*/)
   })
 
   it('writes bench.md and bench.json with the documented keys', async () => {
