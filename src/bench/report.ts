@@ -130,6 +130,13 @@ export function renderMarkdown(r: BenchResult): string {
       '',
     )
   }
+  const share = configs.flatMap((c) => (c.pipeline !== undefined ? [c.pipeline.imgPerS / c.oursImgPerS] : []))
+  if (share.length > 0) {
+    lines.push(
+      `Through the pipeline, images/s are ${pct(Math.min(...share))}–${pct(Math.max(...share))} of compute-only: the steps rarely wait, but decoding shares the cores with the step, which the wait fraction does not show.`,
+      '',
+    )
+  }
   lines.push(
     `Worst data-wait fraction: ${pct(r.dataWaitFraction)}. Per-op floor of the backend: ${f1(r.perOpOverheadUs)} µs per tiny native op.`,
     '',
