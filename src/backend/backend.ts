@@ -9,6 +9,7 @@ import {createRequire} from 'node:module'
 import {existsSync} from 'node:fs'
 import path from 'node:path'
 import {fileURLToPath} from 'node:url'
+import {installFastStep} from './fast-step.js'
 
 export const BACKEND_NAMES = ['tensorflow', 'wasm', 'cpu'] as const
 export type BackendName = (typeof BACKEND_NAMES)[number]
@@ -75,6 +76,7 @@ function tryNative(reasons: string[]): BackendInfo | undefined {
       require(candidate)
       if (tf.findBackend('tensorflow') === null) throw new Error('package loaded but registered no tensorflow backend')
       tf.setBackend('tensorflow')
+      if (process.env.VGG_REPRO_STOCK_STEP !== '1') installFastStep()
       const binding = (tf.backend() as unknown as {binding?: {TF_Version?: string}}).binding
       return {
         backend: 'tensorflow',

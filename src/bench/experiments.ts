@@ -4,10 +4,10 @@
 import * as tf from '@tensorflow/tfjs-core'
 import {lrn} from '../models/lrn.js'
 import {VggNet} from '../models/vgg-net.js'
-import {installFastStep, uninstallFastStep} from './fast-step.js'
+import {installFastStep, uninstallFastStep} from '../backend/fast-step.js'
 import {convBiasRelu, maxPool2x2} from './native-layers.js'
 
-export const EXPERIMENTS = ['fast-step', 'native-layers'] as const
+export const EXPERIMENTS = ['fast-step', 'stock-step', 'native-layers'] as const
 export type ExperimentName = (typeof EXPERIMENTS)[number]
 
 interface TrunkInternals {
@@ -32,10 +32,13 @@ const nativeTrunk = function (this: TrunkInternals, x: tf.Tensor4D): tf.Tensor4D
 /** Make exactly `names` active (others removed); returns those in effect. */
 export function setExperiments(names: readonly string[]): string[] {
   const done: string[] = []
-  if (names.includes('fast-step')) {
-    if (installFastStep()) done.push('fast-step')
-  } else {
+  // The fast Step kernel is part of the committed code now (initBackend installs it);
+  // 'stock-step' measures tfjs-node's own kernel for comparison.
+  if (names.includes('stock-step')) {
     uninstallFastStep()
+    done.push('stock-step')
+  } else if (installFastStep() && names.includes('fast-step')) {
+    done.push('fast-step')
   }
   if (names.includes('native-layers')) {
     proto.trunk = nativeTrunk as unknown as Trunk

@@ -1,10 +1,11 @@
-// Experiment (bench --fast-step): a cheaper Step kernel for the native backend.
+// A cheaper Step kernel for the native backend, installed by initBackend (measured
+// by `vgg-repro bench`: training A 367 -> 449, E 185 -> 236 img/s; see results/bench.md).
 // tfjs-core's ReLU gradients (tf.relu, tf.fused conv2d / matMul with 'relu') are
 // dy * step(y). tfjs-node 4.22's Step runs IsNan, Greater, Fill, Fill, Select, Select
 // over the whole activation (plus two uploads); for alpha = 0 on float32,
 // step(x) = sign(relu(x)) is two ops with the same values for finite x (a NaN input
 // may give 0 instead of NaN: only after divergence, which the trainer's NaN check catches).
-// Proposed for src/backend/backend.ts (right after the native backend is chosen).
+// VGG_REPRO_STOCK_STEP=1 keeps tfjs-node's own kernel.
 import * as tf from '@tensorflow/tfjs-core'
 
 interface NativeBackend {
