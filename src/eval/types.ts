@@ -46,13 +46,17 @@ export interface Posteriors {
 }
 
 /** Top-1 / top-5 error in percent with 95% Wilson intervals, over `n` evaluated images. */
-export interface ErrorSummary {
+export interface ErrorNumbers {
   n: number
   skipped: number
   top1Err: number
   top5Err: number
   top1Ci: [number, number]
   top5Ci: [number, number]
+}
+
+/** ErrorNumbers plus which images were skipped and what the errors are computed over. */
+export interface ErrorSummary extends ErrorNumbers {
   /** ids and reasons of skipped images (not counted in n or in the errors) */
   skippedImages: SkippedImage[]
   /** plain statement of what the errors are computed over */

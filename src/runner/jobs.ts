@@ -2,8 +2,9 @@
 // hash of their resolved inputs, and what each finished job records.
 import type {ConfigName, TableRow, TrainScale} from '../experiments/types.js'
 import type {TrainStage} from '../experiments/tables.js'
-import type {InitSpec, NetSpec} from '../models/types.js'
-import type {LrPolicy, TrainResult} from '../train/types.js'
+import type {InitSpec} from '../models/types.js'
+import type {ErrorNumbers} from '../eval/types.js'
+import type {TrainJob, TrainResult} from '../train/types.js'
 
 export type JobKind = 'train' | 'eval' | 'combine'
 export type SingleTechnique = 'dense' | 'multi-crop'
@@ -31,28 +32,14 @@ interface JobBase {
 /** Init of a train job before its parents ran: parents are keys, not checkpoint paths yet. */
 export type InitPlan = {from: 'random'; spec: InitSpec} | {from: 'A'; parent: string; spec: InitSpec} | {from: 'checkpoint'; parent: string}
 
-export interface TrainNode extends JobBase {
+/** A training job as planned: the trainer's TrainJob with the init still naming parent keys. */
+export interface TrainNode extends JobBase, Omit<TrainJob, 'init' | 'outDir'> {
   kind: 'train'
   config: ConfigName
   stage: TrainStage
   /** paper-scale training scale */
   scale: TrainScale
-  net: NetSpec
   init: InitPlan
-  dataRoot: string
-  scaleMin: number
-  scaleMax: number
-  batchSize: number
-  maxEpochs: number
-  lr: LrPolicy
-  momentum: number
-  weightDecay: number
-  dropout: number
-  colorShiftStd: number
-  seed: number
-  valScale: number
-  maxTrainImages?: number
-  maxValImages?: number
 }
 
 export interface EvalNode extends JobBase {
@@ -93,14 +80,7 @@ export interface JobGraph {
 }
 
 /** Errors, in percent, with 95% intervals: what eval and combine report. */
-export interface ErrorNumbers {
-  n: number
-  skipped: number
-  top1Err: number
-  top5Err: number
-  top1Ci: [number, number]
-  top5Ci: [number, number]
-}
+export type {ErrorNumbers} from '../eval/types.js'
 
 export interface EvalOutput extends ErrorNumbers {
   posteriors: string
