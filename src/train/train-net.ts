@@ -23,7 +23,7 @@ import {RNG_SCHEME, dropoutSeed} from './seeds.js'
 import {SgdMomentum} from './sgd-momentum.js'
 import {EpochBoard} from './tensorboard.js'
 import {TrainError} from './train-error.js'
-import {trainStep} from './train-step.js'
+import {createStepEngine, type StepEngine} from './step-engine.js'
 import {checkJob} from './check-job.js'
 import type {EpochMetrics, TrainHooks, TrainJob, TrainResult} from './types.js'
 import {validateCenterCrop} from './validate-center-crop.js'
@@ -101,6 +101,7 @@ export async function trainNet(job: TrainJob, hooks: TrainHooks = {}): Promise<T
 
   const net = resumeFrom !== undefined ? new VggNet(state.net, resumeFrom.weights) : await initNet(job)
   let opt: SgdMomentum | undefined
+  let engine: StepEngine | undefined
   let stream: TrainBatchStream | undefined
   const progress = EpochProgress.forStderr(hooks.quiet)
   const wallBase = state.wallMs
@@ -124,6 +125,7 @@ export async function trainNet(job: TrainJob, hooks: TrainHooks = {}): Promise<T
     const board = new EpochBoard(outDir)
     const valCache = new CropCache()
     const save = async () => {
+      engine?.sync()
       state.wallMs = wallNow()
       await writeCheckpoint(ckptFile, {...state, weights: net.getWeights(), momentum: sgd.getState()})
     }
@@ -135,6 +137,7 @@ export async function trainNet(job: TrainJob, hooks: TrainHooks = {}): Promise<T
     } else {
       await save()
     }
+    const stepper = (engine = createStepEngine(net, sgd, {momentum: job.momentum, weightDecay: job.weightDecay, dropout: job.dropout}))
 
     for (;;) {
       if (hooks.signal?.aborted) return done('interrupt', 'interrupted; the checkpoint is current')
@@ -182,7 +185,7 @@ export async function trainNet(job: TrainJob, hooks: TrainHooks = {}): Promise<T
             const stepSums = tf.tidy(() => {
               const x = tf.tensor4d(b.images, [b.n, b.crop, b.crop, 3])
               const y = tf.tensor1d(b.labels, 'int32')
-              return trainStep(net, sgd, x, y, lrT, dropoutSeed(job.seed, e, state.step), job.dropout)
+              return stepper.step(x, y, lrT, dropoutSeed(job.seed, e, state.step), job.dropout)
             })
             const added = tf.add(sums, stepSums) as tf.Tensor1D
             sums.dispose()
@@ -219,6 +222,7 @@ export async function trainNet(job: TrainJob, hooks: TrainHooks = {}): Promise<T
       }
 
       const epochPart = snapshot()
+      stepper.sync() // validation reads net.variables
       const valStart = performance.now()
       const val = await validateCenterCrop(net, index.val, {
         meanRgb: stats.meanRgb,
@@ -272,6 +276,7 @@ export async function trainNet(job: TrainJob, hooks: TrainHooks = {}): Promise<T
   } finally {
     progress.stop()
     await stream?.close()
+    engine?.dispose()
     opt?.dispose()
     net.dispose()
   }

@@ -1,0 +1,68 @@
+// A backend-neutral description of a TensorFlow graph (the fields of GraphDef's
+// NodeDef), built in plain TypeScript. src/backend/graph-session.ts encodes it as
+// a GraphDef and runs it in one TensorFlow session, so a whole training step is one
+// native call that TensorFlow's graph optimiser (grappler) can fuse and schedule.
+export type GraphDtype = 'float32' | 'int32' | 'bool'
+
+export type AttrValue =
+  | {type: GraphDtype}
+  | {i: number}
+  | {f: number}
+  | {b: boolean}
+  | {s: string}
+  | {ints: number[]}
+  | {shape: number[]}
+  | {tensor: {dtype: 'float32' | 'int32'; shape: number[]; values: number[]}}
+
+export interface NodeSpec {
+  name: string
+  op: string
+  /** `node`, `node:1` for a later output, `^node` for a control dependency */
+  inputs: string[]
+  attrs: Record<string, AttrValue>
+}
+
+export interface GraphSpec {
+  nodes: NodeSpec[]
+}
+
+export class GraphBuilder {
+  readonly nodes: NodeSpec[] = []
+  private readonly names = new Set<string>()
+  private counter = 0
+
+  /** Add a node; returns its name (= its first output). Unnamed nodes get `op_N`. */
+  add(op: string, inputs: string[], attrs: Record<string, AttrValue> = {}, name?: string): string {
+    const nodeName = name ?? `${op}_${this.counter++}`
+    if (this.names.has(nodeName)) throw new Error(`graph already has a node named ${nodeName}`)
+    for (const input of inputs) {
+      const base = input.replace(/^\^/, '').replace(/:\d+$/, '')
+      if (!this.names.has(base)) throw new Error(`node ${nodeName} (${op}) uses ${input}, which is not defined yet`)
+    }
+    this.names.add(nodeName)
+    this.nodes.push({name: nodeName, op, inputs, attrs})
+    return nodeName
+  }
+
+  has(name: string): boolean {
+    return this.names.has(name)
+  }
+
+  floatConst(values: number[], shape: number[] = [], name?: string): string {
+    return this.add('Const', [], {dtype: {type: 'float32'}, value: {tensor: {dtype: 'float32', shape, values}}}, name)
+  }
+
+  intConst(values: number[], shape: number[] = [values.length], name?: string): string {
+    return this.add('Const', [], {dtype: {type: 'int32'}, value: {tensor: {dtype: 'int32', shape, values}}}, name)
+  }
+
+  placeholder(name: string, dtype: GraphDtype, shape: number[]): string {
+    return this.add('Placeholder', [], {dtype: {type: dtype}, shape: {shape}}, name)
+  }
+
+  build(): GraphSpec {
+    return {nodes: [...this.nodes]}
+  }
+}
+
+export const F32: AttrValue = {type: 'float32'}

@@ -1,0 +1,180 @@
+// The trainer's step (train-step.ts) as one TensorFlow graph: forward with the
+// same dropout masks, soft-max cross-entropy, hand-written gradients, and the same
+// SGD update (sgd-momentum.ts: v = mu*v - lr*(g + wd*w), w = w + v; decay on
+// kernels only). Weights and momentum live in the session as resource variables.
+//
+// Why by hand: the graph has six layer kinds (conv+bias+ReLU, LRN, 2x2 max-pool,
+// fc+bias+ReLU, dropout, soft-max loss), and each gradient is one TensorFlow op
+// (Conv2DBackpropInput/Filter, BiasAddGrad, ReluGrad, LRNGrad, MaxPoolGrad), the
+// same ops TensorFlow's own autodiff emits. test/train/graph-step.test.ts checks the
+// result against tfjs autodiff.
+//
+// Any batch size N. Feeds: images [N,c,c,3] float, labels [N] int32, lr [] float, mask/fc6 and
+// mask/fc7 [N,fcWidth] (dropout scale-or-zero masks; only when dropout is on).
+// Fetches: `stats` [3] = [loss*N, top1 hits, top5 hits] after the update;
+// `read/<var>` and `read_m/<var>` for weights and momentum; `assign` after feeding
+// every `in/<var>` and `in_m/<var>`.
+import {LRN_PARAMS} from '../../models/lrn.js'
+import {variableShapes, type NetPlan} from '../../models/plan.js'
+import {F32, GraphBuilder, type GraphSpec} from './graph-builder.js'
+
+export interface TrainGraphOptions {
+  momentum: number
+  weightDecay: number
+  /** false: no dropout nodes and no mask feeds */
+  dropout: boolean
+}
+
+export const TRAIN_GRAPH_FEEDS = {images: 'images', labels: 'labels', lr: 'lr'} as const
+export const maskFeed = (layer: string) => `mask/${layer}`
+export const readWeight = (name: string) => `read/${name}`
+export const readMomentum = (name: string) => `read_m/${name}`
+export const assignWeightFeed = (name: string) => `in/${name}`
+export const assignMomentumFeed = (name: string) => `in_m/${name}`
+export const STATS_FETCH = 'stats'
+export const ASSIGN_FETCH = 'assign'
+
+export function buildTrainGraph(plan: NetPlan, opts: TrainGraphOptions): GraphSpec {
+  const g = new GraphBuilder()
+  const {crop, numClasses} = plan.spec
+  const T = {T: F32}
+  const images = g.placeholder(TRAIN_GRAPH_FEEDS.images, 'float32', [-1, crop, crop, 3])
+  const labels = g.placeholder(TRAIN_GRAPH_FEEDS.labels, 'int32', [-1])
+  const lr = g.placeholder(TRAIN_GRAPH_FEEDS.lr, 'float32', [])
+
+  // Variables: a handle, one read shared by forward, backward and update (so every
+  // assignment data-depends on it and runs after all uses), and an assign path.
+  const reads = new Map<string, string>()
+  const momentumReads = new Map<string, string>()
+  const handles = new Map<string, {w: string; m: string}>()
+  const assigns: string[] = []
+  for (const [name, shape] of variableShapes(plan)) {
+    const w = g.add('VarHandleOp', [], {dtype: F32, shape: {shape}, shared_name: {s: `w/${name}`}, container: {s: ''}}, `var/${name}`)
+    const m = g.add('VarHandleOp', [], {dtype: F32, shape: {shape}, shared_name: {s: `m/${name}`}, container: {s: ''}}, `var_m/${name}`)
+    handles.set(name, {w, m})
+    reads.set(name, g.add('ReadVariableOp', [w], {dtype: F32}, readWeight(name)))
+    momentumReads.set(name, g.add('ReadVariableOp', [m], {dtype: F32}, readMomentum(name)))
+    const wIn = g.placeholder(assignWeightFeed(name), 'float32', shape)
+    const mIn = g.placeholder(assignMomentumFeed(name), 'float32', shape)
+    assigns.push(g.add('AssignVariableOp', [w, wIn], {dtype: F32}), g.add('AssignVariableOp', [m, mIn], {dtype: F32}))
+  }
+  // a fetch must be a tensor: a constant that waits for every assignment
+  g.add('Identity', [g.floatConst([0]), ...assigns.map((a) => `^${a}`)], {T: F32}, ASSIGN_FETCH)
+  const kernel = (layer: string) => reads.get(`${layer}/kernel`)!
+  const bias = (layer: string) => reads.get(`${layer}/bias`)!
+
+  // ---- forward
+  const conv = {strides: {ints: [1, 1, 1, 1]}, padding: {s: 'SAME'}, data_format: {s: 'NHWC'}, ...T}
+  const pool = {ksize: {ints: [1, 2, 2, 1]}, strides: {ints: [1, 2, 2, 1]}, padding: {s: 'VALID'}, data_format: {s: 'NHWC'}, ...T}
+  const lrnAttrs = {
+    depth_radius: {i: LRN_PARAMS.depthRadius},
+    bias: {f: LRN_PARAMS.bias},
+    alpha: {f: LRN_PARAMS.alpha},
+    beta: {f: LRN_PARAMS.beta},
+    ...T,
+  }
+  interface ConvTrace {
+    input: string
+    relu: string
+    lrn?: string
+    prePool?: string
+    pooled?: string
+  }
+  const convTrace: ConvTrace[] = []
+  const inputShape = (x: string) => g.add('Shape', [x], {T: F32, out_type: {type: 'int32'}})
+  let h = images
+  for (const layer of plan.convs) {
+    const input = h
+    const c = g.add('Conv2D', [h, kernel(layer.name)], conv)
+    const b = g.add('BiasAdd', [c, bias(layer.name)], {data_format: {s: 'NHWC'}, ...T})
+    const relu = g.add('Relu', [b], T)
+    const trace: ConvTrace = {input, relu}
+    h = relu
+    if (layer.lrnAfter) h = trace.lrn = g.add('LRN', [h], lrnAttrs)
+    if (layer.poolAfter) {
+      trace.prePool = h
+      h = trace.pooled = g.add('MaxPool', [h], pool)
+    }
+    convTrace.push(trace)
+  }
+  const featureShape = [-1, plan.finalSide, plan.finalSide, plan.finalChannels]
+  h = g.add('Reshape', [h, g.intConst([-1, plan.finalSide * plan.finalSide * plan.finalChannels])], {...T, Tshape: {type: 'int32'}})
+  interface FcTrace {
+    input: string
+    out: string
+    mask?: string
+  }
+  const fcTrace: FcTrace[] = []
+  for (const layer of plan.fcs) {
+    const input = h
+    const mm = g.add('MatMul', [h, kernel(layer.name)], {transpose_a: {b: false}, transpose_b: {b: false}, ...T})
+    h = g.add('BiasAdd', [mm, bias(layer.name)], {data_format: {s: 'NHWC'}, ...T})
+    if (layer.relu) h = g.add('Relu', [h], T)
+    const trace: FcTrace = {input, out: h}
+    if (layer.dropout && opts.dropout) {
+      trace.mask = g.placeholder(maskFeed(layer.name), 'float32', [-1, layer.kernelShape[1]])
+      h = g.add('Mul', [h, trace.mask], T)
+    }
+    fcTrace.push(trace)
+  }
+  const logits = h
+
+  // ---- loss and hit counts: stats = [sum of per-image losses, top-1 hits, top-5 hits]
+  const xent = g.add('SparseSoftmaxCrossEntropyWithLogits', [logits, labels], {...T, Tlabels: {type: 'int32'}})
+  const k = Math.min(5, numClasses)
+  const topk = g.add('TopKV2', [logits, g.intConst([k], [])], {sorted: {b: true}, ...T})
+  const hit = g.add('Equal', [`${topk}:1`, g.add('Reshape', [labels, g.intConst([-1, 1])], {T: {type: 'int32'}, Tshape: {type: 'int32'}})], {
+    T: {type: 'int32'},
+  })
+  const hitF = g.add('Cast', [hit], {SrcT: {type: 'bool'}, DstT: F32})
+  const perRank = g.add('Sum', [hitF, g.intConst([0])], {...T, Tidx: {type: 'int32'}, keep_dims: {b: false}})
+  const top1 = g.add('Slice', [perRank, g.intConst([0]), g.intConst([1])], {...T, Index: {type: 'int32'}})
+  const top5 = g.add('Sum', [perRank, g.intConst([0])], {...T, Tidx: {type: 'int32'}, keep_dims: {b: true}})
+  const lossSum = g.add('Sum', [xent, g.intConst([0])], {...T, Tidx: {type: 'int32'}, keep_dims: {b: true}})
+  const stats = g.add('ConcatV2', [lossSum, top1, top5, g.intConst([0], [])], {N: {i: 3}, ...T, Tidx: {type: 'int32'}})
+
+  // ---- backward: d(mean loss)/d(logits) = softmax - onehot, divided by N
+  const grads = new Map<string, string>()
+  const batch = g.add('Cast', [g.add('Shape', [labels], {T: {type: 'int32'}, out_type: {type: 'int32'}})], {SrcT: {type: 'int32'}, DstT: F32})
+  let dy = g.add('RealDiv', [`${xent}:1`, batch], T)
+  for (let i = plan.fcs.length - 1; i >= 0; i--) {
+    const layer = plan.fcs[i]
+    const trace = fcTrace[i]
+    if (trace.mask !== undefined) dy = g.add('Mul', [dy, trace.mask], T)
+    if (layer.relu) dy = g.add('ReluGrad', [dy, trace.out], T)
+    grads.set(`${layer.name}/kernel`, g.add('MatMul', [trace.input, dy], {transpose_a: {b: true}, transpose_b: {b: false}, ...T}))
+    grads.set(`${layer.name}/bias`, g.add('BiasAddGrad', [dy], {data_format: {s: 'NHWC'}, ...T}))
+    dy = g.add('MatMul', [dy, kernel(layer.name)], {transpose_a: {b: false}, transpose_b: {b: true}, ...T})
+  }
+  dy = g.add('Reshape', [dy, g.intConst(featureShape)], {...T, Tshape: {type: 'int32'}})
+  for (let i = plan.convs.length - 1; i >= 0; i--) {
+    const layer = plan.convs[i]
+    const trace = convTrace[i]
+    if (trace.pooled !== undefined) dy = g.add('MaxPoolGrad', [trace.prePool!, trace.pooled, dy], pool)
+    if (trace.lrn !== undefined) dy = g.add('LRNGrad', [dy, trace.relu, trace.lrn], lrnAttrs)
+    dy = g.add('ReluGrad', [dy, trace.relu], T)
+    grads.set(
+      `${layer.name}/kernel`,
+      g.add('Conv2DBackpropFilter', [trace.input, g.intConst(layer.kernelShape), dy], conv),
+    )
+    grads.set(`${layer.name}/bias`, g.add('BiasAddGrad', [dy], {data_format: {s: 'NHWC'}, ...T}))
+    // the first layer's input gradient (w.r.t. the images) is never needed
+    if (i > 0) dy = g.add('Conv2DBackpropInput', [inputShape(trace.input), kernel(layer.name), dy], conv)
+  }
+
+  // ---- SGD with momentum, the same arithmetic as SgdMomentum.apply
+  const mu = g.floatConst([opts.momentum])
+  const wd = g.floatConst([opts.weightDecay])
+  const updates: string[] = []
+  for (const [name] of variableShapes(plan)) {
+    const w = reads.get(name)!
+    let grad = grads.get(name)!
+    if (name.endsWith('/kernel')) grad = g.add('AddV2', [grad, g.add('Mul', [w, wd], T)], T)
+    const v = g.add('Sub', [g.add('Mul', [momentumReads.get(name)!, mu], T), g.add('Mul', [grad, lr], T)], T)
+    const {w: wHandle, m: mHandle} = handles.get(name)!
+    updates.push(g.add('AssignVariableOp', [mHandle, v], {dtype: F32}))
+    updates.push(g.add('AssignVariableOp', [wHandle, g.add('AddV2', [w, v], T)], {dtype: F32}))
+  }
+  g.add('Identity', [stats, ...updates.map((u) => `^${u}`)], T, STATS_FETCH)
+  return g.build()
+}
