@@ -1,50 +1,36 @@
-// Opt-in speed experiments for `bench --experiment NAME` and `bench --ab NAME`: each
-// installs a proposed change for the process (and can be removed again), so its
-// effect is measured against the committed code before anyone adopts it.
-import * as tf from '@tensorflow/tfjs-core'
-import {lrn} from '../models/lrn.js'
-import {VggNet} from '../models/vgg-net.js'
+// Opt-in speed experiments for `bench --experiment NAME`, `bench --proposals NAME`
+// and `bench --ab NAME`: each switches the process to another variant of the
+// training step (and can be switched back), so variants are measured side by side
+// in one run.
 import {installFastStep, uninstallFastStep} from '../backend/fast-step.js'
-import {convBiasRelu, maxPool2x2} from './native-layers.js'
 
-export const EXPERIMENTS = ['fast-step', 'stock-step', 'native-layers'] as const
+export const EXPERIMENTS = ['eager-step', 'fast-step', 'stock-step'] as const
 export type ExperimentName = (typeof EXPERIMENTS)[number]
 
-interface TrunkInternals {
-  convSteps: {layer: {lrnAfter: boolean; poolAfter: boolean}; kernel: tf.Variable<tf.Rank.R4>; bias: tf.Variable<tf.Rank.R1>}[]
-}
-
-type Trunk = (x: tf.Tensor4D) => tf.Tensor4D
-const proto = VggNet.prototype as unknown as {trunk: Trunk}
-const originalTrunk = proto.trunk
-
-/** VggNet's private trunk rebuilt on convBiasRelu and maxPool2x2 (the proposed models change). */
-const nativeTrunk = function (this: TrunkInternals, x: tf.Tensor4D): tf.Tensor4D {
-  let h = x
-  for (const {layer, kernel, bias} of this.convSteps) {
-    h = convBiasRelu(h, kernel, bias)
-    if (layer.lrnAfter) h = lrn(h)
-    if (layer.poolAfter) h = maxPool2x2(h)
-  }
-  return h
+/** One line per experiment, for reports. */
+export const EXPERIMENT_DESCRIPTIONS: Record<ExperimentName, string> = {
+  'eager-step': "the eager tfjs step (train-step.ts: one native call per op, tfjs autodiff), the trainer's engine before the graph engine",
+  'fast-step': "the cheaper Step kernel (sign(relu(x))) for the eager step's ReLU gradients; on by default",
+  'stock-step': "tfjs-node's own Step kernel in the eager step, for comparison",
 }
 
 /** Make exactly `names` active (others removed); returns those in effect. */
 export function setExperiments(names: readonly string[]): string[] {
   const done: string[] = []
-  // The fast Step kernel is part of the committed code now (initBackend installs it);
+  // Read by graphSessionsAvailable() when a step engine is created.
+  if (names.includes('eager-step')) {
+    process.env.VGG_REPRO_EAGER_STEP = '1'
+    done.push('eager-step')
+  } else {
+    delete process.env.VGG_REPRO_EAGER_STEP
+  }
+  // The fast Step kernel is part of the committed code (initBackend installs it);
   // 'stock-step' measures tfjs-node's own kernel for comparison.
   if (names.includes('stock-step')) {
     uninstallFastStep()
     done.push('stock-step')
   } else if (installFastStep() && names.includes('fast-step')) {
     done.push('fast-step')
-  }
-  if (names.includes('native-layers')) {
-    proto.trunk = nativeTrunk as unknown as Trunk
-    done.push('native-layers')
-  } else {
-    proto.trunk = originalTrunk
   }
   return done
 }

@@ -17,6 +17,7 @@ export interface OpProfile {
 
 interface Binding {
   executeOp(name: string, attrs: unknown, inputs: unknown, n: number): unknown
+  runSavedModel(...args: unknown[]): unknown
   createTensor(...args: unknown[]): unknown
 }
 
@@ -28,10 +29,10 @@ export function profileOps<T>(fn: () => T): {result: T; profile: OpProfile | und
   const byOp = new Map<string, {count: number; ms: number}>()
   let uploads = 0
   let opMs = 0
-  const exec = (name: string, attrs: unknown, inputs: unknown, n: number) => {
+  const timed = <T>(name: string, call: () => T): T => {
     const t0 = performance.now()
     try {
-      return binding.executeOp(name, attrs, inputs, n)
+      return call()
     } finally {
       const ms = performance.now() - t0
       opMs += ms
@@ -41,13 +42,20 @@ export function profileOps<T>(fn: () => T): {result: T; profile: OpProfile | und
       byOp.set(name, e)
     }
   }
+  const exec = (name: string, attrs: unknown, inputs: unknown, n: number) => timed(name, () => binding.executeOp(name, attrs, inputs, n))
+  // The graph engine's whole step is one session run: counted as one op named SessionRun.
+  const runSession = (...args: unknown[]) => timed('SessionRun', () => binding.runSavedModel(...args))
   const create = (...args: unknown[]) => {
     uploads += 1
     return binding.createTensor(...args)
   }
   // The native binding's properties are read-only: give the backend an object that
-  // inherits everything from it and overrides the two calls.
-  backend.binding = Object.create(binding as object, {executeOp: {value: exec}, createTensor: {value: create}}) as Binding
+  // inherits everything from it and overrides the three calls.
+  backend.binding = Object.create(binding as object, {
+    executeOp: {value: exec},
+    runSavedModel: {value: runSession},
+    createTensor: {value: create},
+  }) as Binding
   const t0 = performance.now()
   try {
     const result = fn()

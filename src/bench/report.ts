@@ -1,6 +1,7 @@
 // results/bench.md and results/bench.json from one BenchResult.
 import {mkdir, rename, writeFile} from 'node:fs/promises'
 import path from 'node:path'
+import {EXPERIMENT_DESCRIPTIONS, type ExperimentName} from './experiments.js'
 import type {HistoryEntry} from './history.js'
 import type {BenchResult, ConfigBench} from './types.js'
 
@@ -21,17 +22,15 @@ export function renderHistory(entries: HistoryEntry[]): string[] {
   )
 }
 
-/** The issue's targets, met or not, for the committed code and with the proposals. */
+/** The issue's targets, met or not, for the committed code (the trainer's own step). */
 export function renderTargets(r: BenchResult): string[] {
   const configs = Object.values(r.configs)
   const verdict = (ok: boolean | null) => (ok === null ? 'not measured' : ok ? '**met**' : '**not met**')
   const ratios = configs.map((c) => c.ratioVsTorch)
-  const propRatios = configs.map((c) => c.proposed?.ratioVsTorch ?? null)
   const allAtLeast = (xs: (number | null | undefined)[]) => (xs.length === 0 || xs.some((x) => x === null || x === undefined) ? null : xs.every((x) => x! >= 1))
   const widest = configs.filter((c) => c.config === 'D' || c.config === 'E')
   const minOf = (xs: number[]) => (xs.length > 0 ? Math.min(...xs) : null)
   const wideFrac = minOf(widest.map((c) => c.matrixFraction))
-  const widePropFrac = minOf(widest.flatMap((c) => (c.proposed?.matrixFraction !== undefined ? [c.proposed.matrixFraction] : [])))
   const range = (xs: (number | null | undefined)[]) => {
     const v = xs.filter((x): x is number => typeof x === 'number')
     return v.length > 0 ? `${Math.min(...v).toFixed(2)}–${Math.max(...v).toFixed(2)}` : '–'
@@ -39,9 +38,9 @@ export function renderTargets(r: BenchResult): string[] {
   return [
     'Targets (issue 6):',
     '',
-    `- ours/PyTorch >= 1.0 for all six: ${verdict(allAtLeast(ratios))} (${range(ratios)}); with the proposed changes: ${verdict(allAtLeast(propRatios))} (${range(propRatios)})`,
+    `- ours/PyTorch >= 1.0 for all six: ${verdict(allAtLeast(ratios))} (${range(ratios)})`,
     `- data wait < 10%: ${verdict(r.dataWaitFraction === null ? null : r.dataWaitFraction < 0.1)} (worst ${pct(r.dataWaitFraction)})`,
-    `- >= 0.4 of the matrix rate for the widest configs (D, E): ${verdict(wideFrac === null ? null : wideFrac >= 0.4)} (${f2(wideFrac)}); with the proposed changes: ${verdict(widePropFrac === null ? null : widePropFrac >= 0.4)} (${f2(widePropFrac)})`,
+    `- >= 0.4 of the matrix rate for the widest configs (D, E): ${verdict(wideFrac === null ? null : wideFrac >= 0.4)} (${f2(wideFrac)})`,
   ]
 }
 
@@ -84,7 +83,7 @@ export function renderMarkdown(r: BenchResult): string {
   lines.push(
     `Profile \`${p.name}\`: crop ${p.crop}, width x${p.widthFactor}, FC ${p.fcWidth}, ${p.numClasses} classes, batch ${p.batch}, ` +
       `training scale S=${p.trainScale}. One step = upload, forward with dropout, soft-max cross-entropy, gradients, SGD momentum + L2 on kernels ` +
-      '(the trainer\'s `trainStep`); PyTorch runs the same layers, batch and optimizer in its faster memory format.',
+      '(the trainer\'s step engine: one TensorFlow session run on the native backend, see src/train/step-engine.ts); PyTorch runs the same layers, batch and optimizer in its faster memory format.',
     '',
   )
   lines.push('## Training step', '')
@@ -107,13 +106,13 @@ export function renderMarkdown(r: BenchResult): string {
   const withProp = configs.filter((c) => c.proposed !== undefined)
   if (withProp.length > 0) {
     lines.push(
-      `With the proposed changes (${withProp[0].proposed!.experiments.join(' + ')}; see History, not yet in the trainer's code), same run, same protocol:`,
+      `For comparison, the same step with ${withProp[0].proposed!.experiments.map((e) => `\`${e}\` (${EXPERIMENT_DESCRIPTIONS[e as ExperimentName] ?? 'see History'})`).join(' + ')}, same run, same protocol:`,
       '',
       ...table(
-        ['config', 'img/s', 'vs committed', 'vs PyTorch', 'GFLOP/s', 'of matrix rate', 'native ops/step'],
+        ['config', 'img/s', 'committed / this', 'vs PyTorch', 'GFLOP/s', 'of matrix rate', 'native calls/step'],
         withProp.map((c) => {
           const p = c.proposed!
-          return [c.config, f1(p.imgPerS), `x${f2(p.imgPerS / c.oursImgPerS)}`, f2(p.ratioVsTorch), f1(p.gflops), f2(p.matrixFraction), p.ops !== undefined ? `${p.ops.ops} (was ${c.ops?.ops ?? '–'})` : '–']
+          return [c.config, f1(p.imgPerS), `x${f2(c.oursImgPerS / p.imgPerS)}`, f2(p.ratioVsTorch), f1(p.gflops), f2(p.matrixFraction), p.ops !== undefined ? `${p.ops.ops} (was ${c.ops?.ops ?? '–'})` : '–']
         }),
       ),
       '',
@@ -143,10 +142,14 @@ export function renderMarkdown(r: BenchResult): string {
   )
   const withOps = configs.filter((c) => c.ops !== undefined)
   if (withOps.length > 0) {
-    lines.push('Where one step\'s time goes (one extra profiled step; op time is wall time inside native calls, the rest is JavaScript: autodiff, bookkeeping, host work):', '')
+    lines.push(
+      "Where one step's time goes (one extra profiled step; op time is wall time inside native calls, the rest is JavaScript: bookkeeping, host work such as the dropout masks, and autodiff for the eager step). " +
+        "The graph engine's whole forward, backward and update is one SessionRun; the other calls are the batch uploads and the running sums:",
+      '',
+    )
     lines.push(
       ...table(
-        ['config', 'native ops', 'uploads', 'step ms', 'in ops ms', 'top ops (count, ms)', 'PyTorch format', 'PyTorch step ms (median, IQR)', 'ours step ms (median, IQR)'],
+        ['config', 'native calls', 'uploads', 'step ms', 'in ops ms', 'top ops (count, ms)', 'PyTorch format', 'PyTorch step ms (median, IQR)', 'ours step ms (median, IQR)'],
         withOps.map((c) => [
           c.config,
           String(c.ops!.ops),

@@ -1,12 +1,13 @@
-// The trainer's step, as train-net.ts runs it: upload the batch, trainStep (forward
-// with dropout, cross-entropy, gradients, SGD momentum + L2 on kernels), add the
-// step's [loss, top1, top5] sums on the backend, read them every READ_EVERY_STEPS.
+// The trainer's step, as train-net.ts runs it: upload the batch, one step of the
+// trainer's engine (step-engine.ts: forward with dropout, cross-entropy, gradients,
+// SGD momentum + L2 on kernels), add the step's [loss, top1, top5] sums on the
+// backend, read them every READ_EVERY_STEPS.
 import * as tf from '@tensorflow/tfjs-core'
 import {createNet, type InitSpec, type NetSpec, type VggNet} from '../models/index.js'
 import {dropoutSeed} from '../train/seeds.js'
 import {SgdMomentum} from '../train/sgd-momentum.js'
 import {READ_EVERY_STEPS} from '../train/train-net.js'
-import {trainStep} from '../train/train-step.js'
+import {createStepEngine, type StepEngine} from '../train/step-engine.js'
 
 export interface StepSetup {
   spec: NetSpec
@@ -22,6 +23,8 @@ export interface StepSetup {
 export class StepRunner {
   readonly net: VggNet
   private readonly opt: SgdMomentum
+  /** the engine the trainer would pick now (graph on native TensorFlow unless VGG_REPRO_EAGER_STEP=1) */
+  readonly engine: StepEngine
   private readonly lr: tf.Scalar
   private sums: tf.Tensor1D
   private steps = 0
@@ -29,6 +32,7 @@ export class StepRunner {
   constructor(private readonly setup: StepSetup) {
     this.net = createNet(setup.spec, setup.init, setup.seed)
     this.opt = new SgdMomentum(this.net.variables, (n) => this.net.isWeight(n), {momentum: setup.momentum, weightDecay: setup.weightDecay})
+    this.engine = createStepEngine(this.net, this.opt, {momentum: setup.momentum, weightDecay: setup.weightDecay, dropout: setup.dropout})
     this.lr = tf.scalar(setup.lr)
     this.sums = tf.zeros([3])
   }
@@ -39,7 +43,7 @@ export class StepRunner {
     const stepSums = tf.tidy(() => {
       const x = tf.tensor4d(images, [n, crop, crop, 3])
       const y = tf.tensor1d(labels, 'int32')
-      return trainStep(this.net, this.opt, x, y, this.lr, dropoutSeed(this.setup.seed, 0, this.steps), this.setup.dropout)
+      return this.engine.step(x, y, this.lr, dropoutSeed(this.setup.seed, 0, this.steps), this.setup.dropout)
     })
     const added = tf.add(this.sums, stepSums) as tf.Tensor1D
     this.sums.dispose()
@@ -57,6 +61,7 @@ export class StepRunner {
   dispose(): void {
     this.sums.dispose()
     this.lr.dispose()
+    this.engine.dispose()
     this.opt.dispose()
     this.net.dispose()
   }

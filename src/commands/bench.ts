@@ -40,7 +40,7 @@ evaluation images/s, and peak memory of a training run. Writes results/bench.md 
     steps: Flags.integer({description: 'timed steps per measurement (default 10; --quick 6)', min: 3}),
     workers: Flags.integer({description: 'decode worker threads for the pipeline measurement (default: the data stream default)', min: 1}),
     'install-torch': Flags.boolean({description: 'if PyTorch is missing, try `python3 -m pip install --quiet torch==2.13.0`'}),
-    proposals: Flags.string({description: 'experiments measured as an extra "with proposed changes" column, comma-separated, or "none"', default: 'native-layers'}),
+    proposals: Flags.string({description: 'experiments measured as an extra comparison table (same run), comma-separated, or "none"', default: 'eager-step'}),
     experiment: Flags.string({description: `opt-in speed experiment to apply (repeatable): ${EXPERIMENTS.join(', ')}`, multiple: true, options: [...EXPERIMENTS]}),
     ab: Flags.string({description: 'instead of the full bench: A/B the training step, committed code (or --ab-base) vs these comma-separated experiments, alternating rounds in one process; writes bench-ab.md/.json'}),
     'ab-base': Flags.string({description: 'experiments active in the A rounds of --ab (default none)'}),
