@@ -6,7 +6,7 @@ import {CorruptImageError} from '../data/errors.js'
 import {loadEvalImage} from '../data/evalImage.js'
 import {indexImageFolder, type ImageFolderIndex} from '../data/imageFolder.js'
 import {datasetStats} from '../data/stats.js'
-import {VggNet} from '../models/index.js'
+import {VggNet, fastForward} from '../models/index.js'
 import {loadCheckpoint} from '../train/checkpoint.js'
 import type {BatchLimits} from './batch-plan.js'
 import {errorsFromPosteriors} from './error-rates.js'
@@ -61,6 +61,7 @@ export async function evaluateCheckpoint(opts: EvaluateCheckpointOptions): Promi
   const samples: EvalSample[] = val.map((s) => ({id: path.relative(index.root, s.path).split(path.sep).join('/'), path: s.path, label: s.label}))
 
   const net = new VggNet(ckpt.net, ckpt.weights)
+  const forward = fastForward(net) // graph runs on native TensorFlow
   const bar = new EvalProgressBar(
     `${technique} Q=${opts.scale}`,
     samples.length,
@@ -72,7 +73,7 @@ export async function evaluateCheckpoint(opts: EvaluateCheckpointOptions): Promi
   let run
   try {
     run = await evaluateNet({
-      net,
+      net: forward,
       samples,
       classes: index.classes,
       technique,
@@ -87,6 +88,7 @@ export async function evaluateCheckpoint(opts: EvaluateCheckpointOptions): Promi
     })
   } finally {
     bar.stop()
+    forward.dispose()
     net.dispose()
   }
   const posteriors = {...run.posteriors, checkpoints: [opts.checkpoint], datasetId: index.id}

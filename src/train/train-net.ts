@@ -10,7 +10,7 @@ import * as tf from '@tensorflow/tfjs-core'
 import {indexImageFolder} from '../data/imageFolder.js'
 import {datasetStats} from '../data/stats.js'
 import {TrainBatchStream} from '../data/trainBatchStream.js'
-import {VggNet} from '../models/index.js'
+import {VggNet, fastForward} from '../models/index.js'
 import {removeStaleTemps} from './atomic-write.js'
 import {loadCheckpoint, readCheckpointHeader, writeCheckpoint, type Checkpoint, type CheckpointState, type PartialEpoch} from './checkpoint.js'
 import {CropCache} from './crop-cache.js'
@@ -102,6 +102,7 @@ export async function trainNet(job: TrainJob, hooks: TrainHooks = {}): Promise<T
   const net = resumeFrom !== undefined ? new VggNet(state.net, resumeFrom.weights) : await initNet(job)
   let opt: SgdMomentum | undefined
   let engine: StepEngine | undefined
+  let valForward: ReturnType<typeof fastForward> | undefined
   let stream: TrainBatchStream | undefined
   const progress = EpochProgress.forStderr(hooks.quiet)
   const wallBase = state.wallMs
@@ -137,6 +138,7 @@ export async function trainNet(job: TrainJob, hooks: TrainHooks = {}): Promise<T
     } else {
       await save()
     }
+    const valNet = (valForward = fastForward(net))
     const stepper = (engine = createStepEngine(net, sgd, {momentum: job.momentum, weightDecay: job.weightDecay, dropout: job.dropout}))
 
     for (;;) {
@@ -224,7 +226,7 @@ export async function trainNet(job: TrainJob, hooks: TrainHooks = {}): Promise<T
       const epochPart = snapshot()
       stepper.sync() // validation reads net.variables
       const valStart = performance.now()
-      const val = await validateCenterCrop(net, index.val, {
+      const val = await validateCenterCrop(valNet, index.val, {
         meanRgb: stats.meanRgb,
         scale: job.valScale,
         batchSize: job.batchSize,
@@ -277,6 +279,7 @@ export async function trainNet(job: TrainJob, hooks: TrainHooks = {}): Promise<T
     progress.stop()
     await stream?.close()
     engine?.dispose()
+    valForward?.dispose()
     opt?.dispose()
     net.dispose()
   }

@@ -14,9 +14,9 @@
 // Fetches: `stats` [3] = [loss*N, top1 hits, top5 hits] after the update;
 // `read/<var>` and `read_m/<var>` for weights and momentum; `assign` after feeding
 // every `in/<var>` and `in_m/<var>`.
-import {LRN_PARAMS} from '../../models/lrn.js'
 import {variableShapes, type NetPlan} from '../../models/plan.js'
-import {F32, GraphBuilder, type GraphSpec} from './graph-builder.js'
+import {F32, GraphBuilder, type GraphSpec} from '../../models/graph/graph-builder.js'
+import {BIAS_ATTRS, CONV_ATTRS, LRN_ATTRS, POOL_ATTRS, T, addForward} from '../../models/graph/vgg-forward-graph.js'
 
 export interface TrainGraphOptions {
   momentum: number
@@ -37,7 +37,6 @@ export const ASSIGN_FETCH = 'assign'
 export function buildTrainGraph(plan: NetPlan, opts: TrainGraphOptions): GraphSpec {
   const g = new GraphBuilder()
   const {crop, numClasses} = plan.spec
-  const T = {T: F32}
   const images = g.placeholder(TRAIN_GRAPH_FEEDS.images, 'float32', [-1, crop, crop, 3])
   const labels = g.placeholder(TRAIN_GRAPH_FEEDS.labels, 'int32', [-1])
   const lr = g.placeholder(TRAIN_GRAPH_FEEDS.lr, 'float32', [])
@@ -61,63 +60,16 @@ export function buildTrainGraph(plan: NetPlan, opts: TrainGraphOptions): GraphSp
   // a fetch must be a tensor: a constant that waits for every assignment
   g.add('Identity', [g.floatConst([0]), ...assigns.map((a) => `^${a}`)], {T: F32}, ASSIGN_FETCH)
   const kernel = (layer: string) => reads.get(`${layer}/kernel`)!
-  const bias = (layer: string) => reads.get(`${layer}/bias`)!
 
-  // ---- forward
-  const conv = {strides: {ints: [1, 1, 1, 1]}, padding: {s: 'SAME'}, data_format: {s: 'NHWC'}, ...T}
-  const pool = {ksize: {ints: [1, 2, 2, 1]}, strides: {ints: [1, 2, 2, 1]}, padding: {s: 'VALID'}, data_format: {s: 'NHWC'}, ...T}
-  const lrnAttrs = {
-    depth_radius: {i: LRN_PARAMS.depthRadius},
-    bias: {f: LRN_PARAMS.bias},
-    alpha: {f: LRN_PARAMS.alpha},
-    beta: {f: LRN_PARAMS.beta},
-    ...T,
-  }
-  interface ConvTrace {
-    input: string
-    relu: string
-    lrn?: string
-    prePool?: string
-    pooled?: string
-  }
-  const convTrace: ConvTrace[] = []
-  const inputShape = (x: string) => g.add('Shape', [x], {T: F32, out_type: {type: 'int32'}})
-  let h = images
-  for (const layer of plan.convs) {
-    const input = h
-    const c = g.add('Conv2D', [h, kernel(layer.name)], conv)
-    const b = g.add('BiasAdd', [c, bias(layer.name)], {data_format: {s: 'NHWC'}, ...T})
-    const relu = g.add('Relu', [b], T)
-    const trace: ConvTrace = {input, relu}
-    h = relu
-    if (layer.lrnAfter) h = trace.lrn = g.add('LRN', [h], lrnAttrs)
-    if (layer.poolAfter) {
-      trace.prePool = h
-      h = trace.pooled = g.add('MaxPool', [h], pool)
-    }
-    convTrace.push(trace)
-  }
+  // ---- forward (shared with evaluation: models/graph/vgg-forward-graph.ts)
+  const forward = addForward(g, plan, images, {
+    mode: 'logits',
+    weight: (name) => reads.get(name)!,
+    mask: opts.dropout ? (layer) => g.placeholder(maskFeed(layer), 'float32', [-1, plan.spec.fcWidth]) : undefined,
+  })
+  const logits = forward.output
   const featureShape = [-1, plan.finalSide, plan.finalSide, plan.finalChannels]
-  h = g.add('Reshape', [h, g.intConst([-1, plan.finalSide * plan.finalSide * plan.finalChannels])], {...T, Tshape: {type: 'int32'}})
-  interface FcTrace {
-    input: string
-    out: string
-    mask?: string
-  }
-  const fcTrace: FcTrace[] = []
-  for (const layer of plan.fcs) {
-    const input = h
-    const mm = g.add('MatMul', [h, kernel(layer.name)], {transpose_a: {b: false}, transpose_b: {b: false}, ...T})
-    h = g.add('BiasAdd', [mm, bias(layer.name)], {data_format: {s: 'NHWC'}, ...T})
-    if (layer.relu) h = g.add('Relu', [h], T)
-    const trace: FcTrace = {input, out: h}
-    if (layer.dropout && opts.dropout) {
-      trace.mask = g.placeholder(maskFeed(layer.name), 'float32', [-1, layer.kernelShape[1]])
-      h = g.add('Mul', [h, trace.mask], T)
-    }
-    fcTrace.push(trace)
-  }
-  const logits = h
+  const inputShape = (x: string) => g.add('Shape', [x], {T: F32, out_type: {type: 'int32'}})
 
   // ---- loss and hit counts: stats = [sum of per-image losses, top-1 hits, top-5 hits]
   const xent = g.add('SparseSoftmaxCrossEntropyWithLogits', [logits, labels], {...T, Tlabels: {type: 'int32'}})
@@ -139,27 +91,27 @@ export function buildTrainGraph(plan: NetPlan, opts: TrainGraphOptions): GraphSp
   let dy = g.add('RealDiv', [`${xent}:1`, batch], T)
   for (let i = plan.fcs.length - 1; i >= 0; i--) {
     const layer = plan.fcs[i]
-    const trace = fcTrace[i]
+    const trace = forward.fcs[i]
     if (trace.mask !== undefined) dy = g.add('Mul', [dy, trace.mask], T)
     if (layer.relu) dy = g.add('ReluGrad', [dy, trace.out], T)
     grads.set(`${layer.name}/kernel`, g.add('MatMul', [trace.input, dy], {transpose_a: {b: true}, transpose_b: {b: false}, ...T}))
-    grads.set(`${layer.name}/bias`, g.add('BiasAddGrad', [dy], {data_format: {s: 'NHWC'}, ...T}))
+    grads.set(`${layer.name}/bias`, g.add('BiasAddGrad', [dy], BIAS_ATTRS))
     dy = g.add('MatMul', [dy, kernel(layer.name)], {transpose_a: {b: false}, transpose_b: {b: true}, ...T})
   }
   dy = g.add('Reshape', [dy, g.intConst(featureShape)], {...T, Tshape: {type: 'int32'}})
   for (let i = plan.convs.length - 1; i >= 0; i--) {
     const layer = plan.convs[i]
-    const trace = convTrace[i]
-    if (trace.pooled !== undefined) dy = g.add('MaxPoolGrad', [trace.prePool!, trace.pooled, dy], pool)
-    if (trace.lrn !== undefined) dy = g.add('LRNGrad', [dy, trace.relu, trace.lrn], lrnAttrs)
+    const trace = forward.convs[i]
+    if (trace.pooled !== undefined) dy = g.add('MaxPoolGrad', [trace.prePool!, trace.pooled, dy], POOL_ATTRS)
+    if (trace.lrn !== undefined) dy = g.add('LRNGrad', [dy, trace.relu, trace.lrn], LRN_ATTRS)
     dy = g.add('ReluGrad', [dy, trace.relu], T)
     grads.set(
       `${layer.name}/kernel`,
-      g.add('Conv2DBackpropFilter', [trace.input, g.intConst(layer.kernelShape), dy], conv),
+      g.add('Conv2DBackpropFilter', [trace.input, g.intConst(layer.kernelShape), dy], CONV_ATTRS),
     )
-    grads.set(`${layer.name}/bias`, g.add('BiasAddGrad', [dy], {data_format: {s: 'NHWC'}, ...T}))
+    grads.set(`${layer.name}/bias`, g.add('BiasAddGrad', [dy], BIAS_ATTRS))
     // the first layer's input gradient (w.r.t. the images) is never needed
-    if (i > 0) dy = g.add('Conv2DBackpropInput', [inputShape(trace.input), kernel(layer.name), dy], conv)
+    if (i > 0) dy = g.add('Conv2DBackpropInput', [inputShape(trace.input), kernel(layer.name), dy], CONV_ATTRS)
   }
 
   // ---- SGD with momentum, the same arithmetic as SgdMomentum.apply
