@@ -47,18 +47,45 @@ export interface Rate {
 }
 
 /**
- * Measure a 3x3 conv forward+backward at the profile's typical layer (half the
- * crop, conv3 width); narrow layers run below the machine's peak, as the jobs do.
- * Needs an initialised backend.
+ * Time the trainer's own step (its engine: one graph run on native TensorFlow) for
+ * net D at the profile's size and batch on random input, and count its FLOPs:
+ * the rate the training jobs will see, without data loading. Needs an initialised
+ * backend; about a second at the subset size, a few at the paper's.
  */
 export async function measureRate(profile: Profile): Promise<Rate> {
-  const {measureConvGflops} = await import('../backend/conv-benchmark.js')
-  const size = Math.max(8, profile.crop / 2)
-  const channels = Math.max(4, Math.round(128 * profile.widthFactor))
-  const batch = Math.min(profile.batchSize, 32)
-  const b = measureConvGflops(batch, size, channels, 5)
+  const tf = await import('@tensorflow/tfjs-core')
+  const {createNet} = await import('../models/index.js')
+  const {SgdMomentum} = await import('../train/sgd-momentum.js')
+  const {createStepEngine} = await import('../train/step-engine.js')
+  const spec = {config: 'D' as const, widthFactor: profile.widthFactor, fcWidth: profile.fcWidth, numClasses: profile.numClasses, crop: profile.crop}
+  // at most ~30 GFLOP per timed step, so the paper profile's full-size nets take seconds, not minutes
+  const batch = Math.max(2, Math.min(profile.batchSize, 64, Math.floor(30e9 / (3 * forwardFlops(spec)))))
+  const net = createNet(spec, {kind: 'glorot'}, 1)
+  const sgd = new SgdMomentum(net.variables, (n) => net.isWeight(n), profile)
+  const engine = createStepEngine(net, sgd, profile)
+  const x = tf.randomUniform([batch, spec.crop, spec.crop, 3], -100, 100) as import('@tensorflow/tfjs-core').Tensor4D
+  const y = tf.zeros([batch], 'int32') as import('@tensorflow/tfjs-core').Tensor1D
+  const lr = tf.scalar(1e-4)
+  const times: number[] = []
+  try {
+    for (let i = 0; i < 6; i++) {
+      const t0 = performance.now()
+      const stats = engine.step(x, y, lr, i, profile.dropout)
+      stats.dataSync()
+      stats.dispose()
+      if (i >= 2) times.push(performance.now() - t0) // 2 warm-up steps
+    }
+  } finally {
+    tf.dispose([x, y, lr])
+    engine.dispose()
+    sgd.dispose()
+    net.dispose()
+  }
+  times.sort((a, b) => a - b)
+  const ms = (times[1] + times[2]) / 2
+  const gflops = (3 * forwardFlops(spec) * batch) / (ms / 1000) / 1e9
   return {
-    gflops: b.gflops,
-    source: `3x3 conv forward+backward, batch ${batch}, ${size}x${size}x${channels}: ${b.gflops.toFixed(1)} GFLOP/s (median of ${b.steps})`,
+    gflops,
+    source: `net D training step (${engine.kind}), batch ${batch} at ${spec.crop}x${spec.crop}: ${gflops.toFixed(1)} GFLOP/s (median of ${times.length})`,
   }
 }
