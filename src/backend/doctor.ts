@@ -4,6 +4,7 @@ import os from 'node:os'
 import {execFileSync} from 'node:child_process'
 import {initBackend, gpuPresent, SLOWDOWN_VS_NATIVE, type BackendName} from './backend.js'
 import {measureConvGflops, type ConvBenchmark} from './conv-benchmark.js'
+import {graphSessionsAvailable} from './graph-session.js'
 
 export interface DoctorReport {
   backend: BackendName
@@ -12,6 +13,8 @@ export interface DoctorReport {
   gpu: boolean
   devices: string[]
   threads: {cores: number; intraOp: string; interOp: string}
+  /** how training steps run: one TensorFlow graph run per step (native) or eager tfjs ops */
+  trainStep: 'graph' | 'eager'
   convGflops: number
   convBenchmark: ConvBenchmark
   node: string
@@ -61,6 +64,7 @@ export async function runDoctor(forcedBackend?: string): Promise<DoctorReport> {
       intraOp: process.env.TF_NUM_INTRAOP_THREADS ?? 'TensorFlow default (one per core)',
       interOp: process.env.TF_NUM_INTEROP_THREADS ?? 'TensorFlow default',
     },
+    trainStep: graphSessionsAvailable() ? 'graph' : 'eager',
     convGflops: Number(bench.gflops.toPrecision(3)),
     convBenchmark: bench,
     node: process.version,

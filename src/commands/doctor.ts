@@ -24,6 +24,9 @@ export default class Doctor extends Command {
     this.log(`devices     ${report.devices.join(', ')}`)
     this.log(`threads     ${report.threads.cores} cores; intra-op: ${report.threads.intraOp}; inter-op: ${report.threads.interOp}`)
     this.log(
+      `train step  ${report.trainStep === 'graph' ? 'graph: one TensorFlow session run per step' : 'eager: one backend call per op (VGG_REPRO_EAGER_STEP=1 or a non-native backend)'}`,
+    )
+    this.log(
       `conv 3x3    ${report.convGflops} GFLOP/s ${b.backward ? 'forward+backward' : 'forward only'} (batch ${b.shape.batch}, ${b.shape.size}x${b.shape.size}x${b.shape.channels}, median of ${b.steps}: ${b.msPerStep.toFixed(1)} ms/step)`,
     )
     for (const p of report.problems) this.log(`problem     ${p}`)
