@@ -16,16 +16,17 @@ const maxDiff = (a: tf.Tensor, b: tf.Tensor) => tf.tidy(() => tf.max(tf.abs(tf.s
 describe('graph forward for evaluation (native TensorFlow)', {skip: !graphSessionsAvailable() && 'needs the native backend'}, () => {
   for (const config of ['A-LRN', 'C'] as ConfigName[]) {
     it(`${config}: logits and dense score maps equal the eager net's`, () => {
-      const net = createNet({config, widthFactor: 1 / 16, fcWidth: 16, numClasses: 5, crop: 32}, {kind: 'glorot'}, 7)
+      const net = createNet({config, widthFactor: 1 / 16, fcWidth: 16, numClasses: 5, crop: 64}, {kind: 'glorot'}, 7)
       const fast = fastForward(net)
       assert.ok(fast instanceof GraphForwardNet)
-      for (const [h, w] of [[32, 32], [48, 64], [70, 45]]) {
+      // crop 64: fc6 is a 2x2 conv in dense mode (the reshape of its kernel is exercised)
+      for (const [h, w] of [[64, 64], [80, 112], [110, 73]]) {
         const x = tf.randomUniform([3, h, w, 3], -100, 100, 'float32', h + w) as tf.Tensor4D
         const eager = net.denseScoreMap(x)
         const graph = fast.denseScoreMap(x)
         assert.deepEqual(graph.shape, eager.shape)
         assert.ok(maxDiff(graph, eager) < 1e-3 * Math.max(1, tf.max(tf.abs(eager)).dataSync()[0]), `dense ${h}x${w}`)
-        if (h === 32 && w === 32) {
+        if (h === 64 && w === 64) {
           const l1 = net.logits(x, {training: false})
           const l2 = fast.logits(x, {training: false})
           assert.ok(maxDiff(l1, l2) < 1e-3 * Math.max(1, tf.max(tf.abs(l1)).dataSync()[0]), 'logits')
@@ -34,7 +35,7 @@ describe('graph forward for evaluation (native TensorFlow)', {skip: !graphSessio
         tf.dispose([x, eager, graph])
       }
       // a weight change is seen on the next call (weights are fed, not copied in)
-      const x = tf.randomUniform([2, 32, 32, 3], -100, 100, 'float32', 1) as tf.Tensor4D
+      const x = tf.randomUniform([2, 64, 64, 3], -100, 100, 'float32', 1) as tf.Tensor4D
       const a = fast.logits(x, {training: false})
       const w = net.getWeights()
       w.get('fc8/bias')!.data.fill(3)
@@ -45,8 +46,8 @@ describe('graph forward for evaluation (native TensorFlow)', {skip: !graphSessio
       assert.ok(maxDiff(b, eager) < 1e-3 * Math.max(1, tf.max(tf.abs(eager)).dataSync()[0]))
       tf.dispose([x, a, b, eager])
       // the graph path itself keeps nothing (the eager net caches its dense filters, so count around graph calls only)
-      const y = tf.randomUniform([2, 40, 40, 3]) as tf.Tensor4D
-      const crop = tf.slice(y, [0, 0, 0, 0], [2, 32, 32, 3]) as tf.Tensor4D
+      const y = tf.randomUniform([2, 70, 70, 3]) as tf.Tensor4D
+      const crop = tf.slice(y, [0, 0, 0, 0], [2, 64, 64, 3]) as tf.Tensor4D
       const count = tf.memory().numTensors
       for (let i = 0; i < 5; i++) tf.dispose([fast.denseScoreMap(y), fast.logits(crop, {training: false})])
       assert.equal(tf.memory().numTensors, count)
