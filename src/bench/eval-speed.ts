@@ -1,12 +1,13 @@
 // Evaluation images/s (src/eval's evaluateNet with the real image loader): dense and
-// multi-crop, at one Q and at three Qs (multi-scale = three passes over the images).
+// multi-crop, at one Q and at three Qs (multi-scale = three passes over the images),
+// through the same forward as evaluateCheckpoint (graph runs on native TensorFlow).
 import path from 'node:path'
 import {loadEvalImage} from '../data/evalImage.js'
 import type {ImageFolderIndex} from '../data/imageFolder.js'
 import type {DatasetStats} from '../data/stats.js'
 import {evaluateNet, type EvalSample} from '../eval/index.js'
 import type {SingleTechnique} from '../eval/types.js'
-import type {VggNet} from '../models/index.js'
+import {fastForward, type VggNet} from '../models/index.js'
 
 export interface EvalSpeed {
   technique: SingleTechnique
@@ -32,6 +33,21 @@ export async function measureEval(
   opts: {technique: SingleTechnique; scales: number[]; images: number; warmupImages: number; batchSize: number},
 ): Promise<EvalSpeed> {
   const load = (p: string, q: number) => loadEvalImage(p, q, stats)
+  // the forward evaluateCheckpoint uses: graph runs on native TensorFlow
+  const forward = fastForward(net)
+  try {
+    return await measureWith(forward, index, load, opts)
+  } finally {
+    forward.dispose()
+  }
+}
+
+async function measureWith(
+  net: ReturnType<typeof fastForward>,
+  index: ImageFolderIndex,
+  load: (p: string, q: number) => ReturnType<typeof loadEvalImage>,
+  opts: {technique: SingleTechnique; scales: number[]; images: number; warmupImages: number; batchSize: number},
+): Promise<EvalSpeed> {
   const run = (samples: EvalSample[], scale: number) =>
     evaluateNet({net, samples, classes: index.classes, technique: opts.technique, scale, load, limits: {batchSize: opts.batchSize}})
   const samples = evalSamples(index, opts.images)

@@ -171,7 +171,7 @@ export function renderMarkdown(r: BenchResult): string {
   } else {
     const e = r.eval
     lines.push(
-      `Net ${e.config} (random weights; speed does not depend on them), \`evaluateNet\` with the real loader (decode, rescale, mean) overlapped with the net, ` +
+      `Net ${e.config} (random weights; speed does not depend on them), \`evaluateNet\` through the forward \`eval\` uses (one TensorFlow graph run per batch on the native backend), with the real loader (decode, rescale, mean) overlapped with the net, ` +
         `eval batch ${p.evalBatchSize}. Images/s = images / wall time after a warm-up pass; multi-scale = one pass per Q, images / total time.`,
       '',
     )
