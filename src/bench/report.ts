@@ -3,6 +3,7 @@ import {mkdir, rename, writeFile} from 'node:fs/promises'
 import path from 'node:path'
 import {EXPERIMENT_DESCRIPTIONS, type ExperimentName} from './experiments.js'
 import type {HistoryEntry} from './history.js'
+import {appendRunLog, readRunLog, runLogEntry, type RunLogEntry} from './run-log.js'
 import type {BenchResult, ConfigBench} from './types.js'
 
 const f1 = (x: number | null | undefined) => (x === null || x === undefined || !Number.isFinite(x) ? '–' : x.toFixed(1))
@@ -22,8 +23,30 @@ export function renderHistory(entries: HistoryEntry[]): string[] {
   )
 }
 
+/** The ratio ours/PyTorch of every logged run, one row per run, and how often all reached 1.0. */
+export function renderRunLog(runs: RunLogEntry[], configs: string[]): string[] {
+  const rows = runs.map((e) => {
+    const ratios = configs.map((c) => e.configs[c]?.ratio ?? null)
+    const all = ratios.every((x) => x !== null) ? (ratios.every((x) => x! >= 1) ? 'yes' : 'no') : '–'
+    return [e.date.replace('T', ' ').slice(0, 16), f2(e.loadStart), ...ratios.map(f2), all]
+  })
+  return [
+    `Run-to-run spread: ours/PyTorch in every logged run of this benchmark (\`results/bench-runs.jsonl\`, ${runs.length} runs, the newest last; load = 1-minute load average at the start):`,
+    '',
+    ...table(['run (UTC)', 'load', ...configs, 'all >= 1.0'], rows),
+  ]
+}
+
+/** How many logged runs had every config at ours/PyTorch >= 1.0, e.g. "3 of 4 logged runs". */
+function runsMeeting(runs: RunLogEntry[]): string {
+  const complete = runs.filter((e) => Object.values(e.configs).every((c) => c.ratio !== null))
+  if (complete.length < 2) return ''
+  const met = complete.filter((e) => Object.values(e.configs).every((c) => c.ratio! >= 1)).length
+  return `; in ${met} of ${complete.length} logged runs`
+}
+
 /** The issue's targets, met or not, for the committed code (the trainer's own step). */
-export function renderTargets(r: BenchResult): string[] {
+export function renderTargets(r: BenchResult, runs: RunLogEntry[] = []): string[] {
   const configs = Object.values(r.configs)
   const verdict = (ok: boolean | null) => (ok === null ? 'not measured' : ok ? '**met**' : '**not met**')
   const ratios = configs.map((c) => c.ratioVsTorch)
@@ -38,7 +61,7 @@ export function renderTargets(r: BenchResult): string[] {
   return [
     'Targets (issue 6):',
     '',
-    `- ours/PyTorch >= 1.0 for all six: ${verdict(allAtLeast(ratios))} (${range(ratios)})`,
+    `- ours/PyTorch >= 1.0 for all six: ${verdict(allAtLeast(ratios))} in this run (${range(ratios)})${runsMeeting(runs)}`,
     `- data wait < 10%: ${verdict(r.dataWaitFraction === null ? null : r.dataWaitFraction < 0.1)} (worst ${pct(r.dataWaitFraction)})`,
     `- >= 0.4 of the matrix rate for the widest configs (D, E): ${verdict(wideFrac === null ? null : wideFrac >= 0.4)} (${f2(wideFrac)})`,
   ]
@@ -58,7 +81,7 @@ function configRow(c: ConfigBench): string[] {
   ]
 }
 
-export function renderMarkdown(r: BenchResult): string {
+export function renderMarkdown(r: BenchResult, runs: RunLogEntry[] = []): string {
   const p = r.profile
   const lines: string[] = []
   const torch = 'skipped' in r.torch ? r.torch.skipped : `PyTorch ${r.torch.version} (${r.torch.threads} threads)`
@@ -118,7 +141,8 @@ export function renderMarkdown(r: BenchResult): string {
       '',
     )
   }
-  lines.push(...renderTargets(r), '')
+  lines.push(...renderTargets(r, runs), '')
+  if (runs.length > 1) lines.push(...renderRunLog(runs, Object.keys(r.configs)), '')
   if ('skipped' in r.torch) lines.push(`PyTorch: ${r.torch.skipped}`, '')
   if ('skipped' in r.data) lines.push(`Input pipeline: ${r.data.skipped}`, '')
   if (r.decode !== null) {
@@ -207,12 +231,14 @@ async function writeAtomic(file: string, text: string): Promise<void> {
   await rename(tmp, file)
 }
 
-/** Writes `<dir>/<base>.md` and `<dir>/<base>.json`; returns both paths. */
-export async function writeBenchReport(r: BenchResult, dir: string, base = 'bench'): Promise<{md: string; json: string}> {
+/** Writes `<dir>/<base>.md` and `<dir>/<base>.json` and appends the run to `<dir>/<base>-runs.jsonl`. */
+export async function writeBenchReport(r: BenchResult, dir: string, base = 'bench'): Promise<{md: string; json: string; runs: string}> {
   await mkdir(dir, {recursive: true})
   const md = path.join(dir, `${base}.md`)
   const json = path.join(dir, `${base}.json`)
-  await writeAtomic(md, renderMarkdown(r))
+  const runs = path.join(dir, `${base}-runs.jsonl`)
+  await appendRunLog(runs, runLogEntry(r))
+  await writeAtomic(md, renderMarkdown(r, await readRunLog(runs)))
   await writeAtomic(json, `${JSON.stringify(r, null, 2)}\n`)
-  return {md, json}
+  return {md, json, runs}
 }

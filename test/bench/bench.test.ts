@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict'
-import {mkdtemp, readFile, rm} from 'node:fs/promises'
+import {mkdtemp, readFile, rm, writeFile} from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import {before, describe, it} from 'node:test'
@@ -7,6 +7,7 @@ import * as tf from '@tensorflow/tfjs-core'
 import {initBackend} from '../../src/backend/backend.js'
 import {measureCompute} from '../../src/bench/compute-speed.js'
 import {setExperiments} from '../../src/bench/experiments.js'
+import {readRunLog} from '../../src/bench/run-log.js'
 import {installFastStep, uninstallFastStep} from '../../src/backend/fast-step.js'
 import {parseHistory} from '../../src/bench/history.js'
 import {profileOps} from '../../src/bench/op-profile.js'
@@ -175,7 +176,7 @@ describe('bench report', () => {
     assert.match(md, /fast \\\| step/) // pipes escaped inside cells
     assert.match(md, /\| dense \| 73 \| 64 \| 100\.0 \|/)
     assert.match(md, /\| A \| 360\.0 \| x0\.83 \| 1\.44 \|/)
-    assert.match(md, /ours\/PyTorch >= 1\.0 for all six: \*\*met\*\* \(1\.20–1\.20\)/)
+    assert.match(md, /ours\/PyTorch >= 1\.0 for all six: \*\*met\*\* in this run \(1\.20–1\.20\)/)
     assert.match(md, /data wait < 10%: \*\*met\*\*/)
   })
 
@@ -192,6 +193,30 @@ describe('bench report', () => {
       assert.equal(json.eval?.multiCropImgPerS, 5)
       assert.equal(json.peakRssMb, 900)
       assert.match(await readFile(files.md, 'utf8'), /^# Benchmark/)
+    } finally {
+      await rm(dir, {recursive: true, force: true})
+    }
+  })
+
+  it('logs every run and shows the spread of ours/PyTorch over the logged runs', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'bench-test-'))
+    try {
+      const first = fakeResult() // A at 1.2
+      await writeBenchReport(first, dir)
+      const slow = fakeResult()
+      slow.date = '2026-11-28T13:00:00Z'
+      slow.configs.A = {...slow.configs.A!, oursImgPerS: 200, ratioVsTorch: 0.8}
+      const files = await writeBenchReport(slow, dir)
+      const lines = (await readFile(files.runs, 'utf8')).trim().split('\n')
+      assert.equal(lines.length, 2)
+      assert.deepEqual(lines.map((l) => (JSON.parse(l) as {configs: {A: {ratio: number}}}).configs.A.ratio), [1.2, 0.8])
+      const md = await readFile(files.md, 'utf8')
+      assert.match(md, /not met\*\* in this run \(0\.80–0\.80\); in 1 of 2 logged runs/)
+      assert.match(md, /\| 2026-11-28 12:00 \| 0\.30 \| 1\.20 \| yes \|/)
+      assert.match(md, /\| 2026-11-28 13:00 \| 0\.30 \| 0\.80 \| no \|/)
+      // a torn line (killed mid-write) is skipped, not fatal
+      await writeFile(files.runs, `${await readFile(files.runs, 'utf8')}{"date": "2026-11-2`)
+      assert.equal((await readRunLog(files.runs)).length, 2)
     } finally {
       await rm(dir, {recursive: true, force: true})
     }
