@@ -1,4 +1,4 @@
-// Runs a GraphSpec (src/train/graph/graph-builder.ts) as one TensorFlow session on
+// Runs a GraphSpec (src/models/graph/graph-builder.ts) as one TensorFlow session on
 // the native backend. tfjs-node can already load a SavedModel into a session and
 // run it (TF_LoadSessionFromSavedModel, TF_SessionRun); we write the graph as a
 // variable-free SavedModel into a temporary folder, load it and delete the folder.
@@ -39,7 +39,7 @@ function protoModule(): Proto {
   return require(path.join(pkgDir, 'dist', 'proto', 'api_pb.js'))
 }
 
-function dtypeEnum(pb: Proto, dtype: GraphDtype | 'float32' | 'int32'): number {
+function dtypeEnum(pb: Proto, dtype: GraphDtype): number {
   return {float32: pb.DataType.DT_FLOAT, int32: pb.DataType.DT_INT32, bool: pb.DataType.DT_BOOL}[dtype]
 }
 

@@ -35,30 +35,21 @@ export async function measureEval(
   const load = (p: string, q: number) => loadEvalImage(p, q, stats)
   // the forward evaluateCheckpoint uses: graph runs on native TensorFlow
   const forward = fastForward(net)
+  const run = (samples: EvalSample[], scale: number) =>
+    evaluateNet({net: forward, samples, classes: index.classes, technique: opts.technique, scale, load, limits: {batchSize: opts.batchSize}})
   try {
-    return await measureWith(forward, index, load, opts)
+    const samples = evalSamples(index, opts.images)
+    // Warm-up: first calls at each input size initialise native kernels.
+    const warm = samples.slice(0, opts.warmupImages)
+    for (const q of opts.scales) if (warm.length > 0) await run(warm, q)
+    const perScale: EvalSpeed['perScale'] = []
+    for (const q of opts.scales) {
+      const r = await run(samples, q)
+      perScale.push({scale: q, imgPerS: r.imgPerS, wallMs: r.wallMs})
+    }
+    const wallMs = perScale.reduce((s, p) => s + p.wallMs, 0)
+    return {technique: opts.technique, scales: opts.scales, images: samples.length, imgPerS: (1000 * samples.length) / wallMs, wallMs, perScale}
   } finally {
     forward.dispose()
   }
-}
-
-async function measureWith(
-  net: ReturnType<typeof fastForward>,
-  index: ImageFolderIndex,
-  load: (p: string, q: number) => ReturnType<typeof loadEvalImage>,
-  opts: {technique: SingleTechnique; scales: number[]; images: number; warmupImages: number; batchSize: number},
-): Promise<EvalSpeed> {
-  const run = (samples: EvalSample[], scale: number) =>
-    evaluateNet({net, samples, classes: index.classes, technique: opts.technique, scale, load, limits: {batchSize: opts.batchSize}})
-  const samples = evalSamples(index, opts.images)
-  // Warm-up: first calls at each input size initialise native kernels.
-  const warm = samples.slice(0, opts.warmupImages)
-  for (const q of opts.scales) if (warm.length > 0) await run(warm, q)
-  const perScale: EvalSpeed['perScale'] = []
-  for (const q of opts.scales) {
-    const r = await run(samples, q)
-    perScale.push({scale: q, imgPerS: r.imgPerS, wallMs: r.wallMs})
-  }
-  const wallMs = perScale.reduce((s, p) => s + p.wallMs, 0)
-  return {technique: opts.technique, scales: opts.scales, images: samples.length, imgPerS: (1000 * samples.length) / wallMs, wallMs, perScale}
 }

@@ -10,7 +10,7 @@ import * as tf from '@tensorflow/tfjs-core'
 import {indexImageFolder} from '../data/imageFolder.js'
 import {datasetStats} from '../data/stats.js'
 import {TrainBatchStream} from '../data/trainBatchStream.js'
-import {VggNet, fastForward} from '../models/index.js'
+import {VggNet, fastForward, type ForwardNet} from '../models/index.js'
 import {removeStaleTemps} from './atomic-write.js'
 import {loadCheckpoint, readCheckpointHeader, writeCheckpoint, type Checkpoint, type CheckpointState, type PartialEpoch} from './checkpoint.js'
 import {CropCache} from './crop-cache.js'
@@ -102,7 +102,7 @@ export async function trainNet(job: TrainJob, hooks: TrainHooks = {}): Promise<T
   const net = resumeFrom !== undefined ? new VggNet(state.net, resumeFrom.weights) : await initNet(job)
   let opt: SgdMomentum | undefined
   let engine: StepEngine | undefined
-  let valForward: ReturnType<typeof fastForward> | undefined
+  let valForward: ForwardNet | undefined
   let stream: TrainBatchStream | undefined
   const progress = EpochProgress.forStderr(hooks.quiet)
   const wallBase = state.wallMs

@@ -44,10 +44,6 @@ export class GraphBuilder {
     return nodeName
   }
 
-  has(name: string): boolean {
-    return this.names.has(name)
-  }
-
   floatConst(values: number[], shape: number[] = [], name?: string): string {
     return this.add('Const', [], {dtype: {type: 'float32'}, value: {tensor: {dtype: 'float32', shape, values}}}, name)
   }

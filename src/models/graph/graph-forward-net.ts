@@ -61,8 +61,11 @@ export class GraphForwardNet {
   }
 }
 
+/** What fastForward returns: the net's inference calls, plus dispose for the sessions. */
+export type ForwardNet = Pick<VggNet, 'spec' | 'logits' | 'denseScoreMap'> & {dispose(): void}
+
 /** A graph-run view of `net` on the native backend, else the net itself (dispose is then a no-op). */
-export function fastForward(net: VggNet): Pick<VggNet, 'spec' | 'logits' | 'denseScoreMap'> & {dispose(): void} {
+export function fastForward(net: VggNet): ForwardNet {
   if (graphSessionsAvailable()) return new GraphForwardNet(net)
   return {spec: net.spec, logits: (x, o) => net.logits(x, o), denseScoreMap: (x) => net.denseScoreMap(x), dispose: () => {}}
 }

