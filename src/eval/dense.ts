@@ -1,8 +1,55 @@
 // Dense evaluation of a group of same-size images (paper 3.2): the fully-convolutional
 // net on the whole image and its horizontal flip, class score map spatially averaged,
 // soft-max, then the two posteriors averaged.
+//
+// Five 2x2/2 VALID max-pools only see whole 32-pixel cells: an image whose sides are
+// not multiples of 32 would lose its last (side mod 32) rows and columns, with the
+// score map's windows anchored top-left. So each image is first zero-padded (zero is
+// the mean colour: images are mean-subtracted) up to the next multiple of 32, the
+// margin split evenly between the two sides: the windows then cover every pixel and
+// lie symmetric about the image centre (the paper's Caffe pools rounded up instead,
+// covering the image with a partial last window).
 import * as tf from '@tensorflow/tfjs-core'
 import type {EvalNet} from './types.js'
+
+export const DENSE_CELL = 32
+
+export interface Padding {
+  top: number
+  bottom: number
+  left: number
+  right: number
+}
+
+/** Zero padding of an H x W image for dense evaluation (odd margins put the extra pixel bottom / right). */
+export function densePadding(height: number, width: number): Padding {
+  const pad = (side: number) => {
+    const total = (DENSE_CELL - (side % DENSE_CELL)) % DENSE_CELL
+    return [Math.floor(total / 2), total - Math.floor(total / 2)]
+  }
+  const [top, bottom] = pad(height)
+  const [left, right] = pad(width)
+  return {top, bottom, left, right}
+}
+
+/** Size of the padded input the net sees. */
+export function paddedSize(height: number, width: number): {height: number; width: number} {
+  const p = densePadding(height, width)
+  return {height: height + p.top + p.bottom, width: width + p.left + p.right}
+}
+
+/**
+ * The crop-sized windows of the class score map in image coordinates (may start
+ * before 0 or end past the image, by the padding): row i, column j of the map is the
+ * window at (ys[i], xs[j]).
+ */
+export function denseWindows(height: number, width: number, crop: number): {ys: number[]; xs: number[]} {
+  const p = densePadding(height, width)
+  const {height: hp, width: wp} = paddedSize(height, width)
+  const starts = (padded: number, before: number) =>
+    Array.from({length: Math.max(0, (padded - crop) / DENSE_CELL + 1)}, (_, i) => i * DENSE_CELL - before)
+  return {ys: starts(hp, p.top), xs: starts(wp, p.left)}
+}
 
 /**
  * [B,H,W,3] -> soft-max posteriors [B, classes] (image and flip averaged).
@@ -12,15 +59,28 @@ import type {EvalNet} from './types.js'
 export function densePosteriors(net: EvalNet, images: tf.Tensor4D, separateFlip = false): tf.Tensor2D {
   const b = images.shape[0]
   const probsOf = (x: tf.Tensor4D) => tf.tidy(() => tf.softmax(tf.mean(net.denseScoreMap(x), [1, 2]) as tf.Tensor2D))
-  if (separateFlip) {
-    const plain = probsOf(images)
-    const flipped = tf.tidy(() => probsOf(tf.reverse(images, 2)))
-    const out = tf.tidy(() => tf.div(tf.add(plain, flipped), 2) as tf.Tensor2D)
-    tf.dispose([plain, flipped])
-    return out
+  const padded = padForDense(images)
+  try {
+    if (separateFlip) {
+      const plain = probsOf(padded)
+      const flipped = tf.tidy(() => probsOf(tf.reverse(padded, 2)))
+      const out = tf.tidy(() => tf.div(tf.add(plain, flipped), 2) as tf.Tensor2D)
+      tf.dispose([plain, flipped])
+      return out
+    }
+    return tf.tidy(() => {
+      const probs = probsOf(tf.concat([padded, tf.reverse(padded, 2)], 0) as tf.Tensor4D)
+      return tf.mean(tf.reshape(probs, [2, b, probs.shape[1]]), 0) as tf.Tensor2D
+    })
+  } finally {
+    if (padded !== images) padded.dispose()
   }
-  return tf.tidy(() => {
-    const probs = probsOf(tf.concat([images, tf.reverse(images, 2)], 0) as tf.Tensor4D)
-    return tf.mean(tf.reshape(probs, [2, b, probs.shape[1]]), 0) as tf.Tensor2D
-  })
+}
+
+/** The images padded as densePadding says (the same tensor when no padding is needed). */
+export function padForDense(images: tf.Tensor4D): tf.Tensor4D {
+  const [, h, w] = images.shape
+  const p = densePadding(h, w)
+  if (p.top + p.bottom + p.left + p.right === 0) return images
+  return tf.pad(images, [[0, 0], [p.top, p.bottom], [p.left, p.right], [0, 0]])
 }

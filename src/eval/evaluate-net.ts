@@ -3,7 +3,7 @@
 // multi-crop on the backend, read back only the [B, classes] posteriors.
 import * as tf from '@tensorflow/tfjs-core'
 import {DEFAULT_LIMITS, denseImagesPerCall, multiCropPlan, samplesPerCall, type BatchLimits} from './batch-plan.js'
-import {densePosteriors} from './dense.js'
+import {densePosteriors, paddedSize} from './dense.js'
 import {EvalInputError} from './errors.js'
 import {distinctWindows, multiCropPosteriors} from './multi-crop.js'
 import {prefetchMap} from './prefetch.js'
@@ -79,7 +79,7 @@ export async function evaluateNet(opts: EvaluateNetOptions): Promise<NetEvaluati
   // Repeated grid windows (Q near crop) are computed once, so fewer crops per image.
   const groupSize = (h: number, w: number) =>
     technique === 'dense'
-      ? denseImagesPerCall(net, h, w, limits)
+      ? denseImagesPerCall(net, paddedSize(h, w).height, paddedSize(h, w).width, limits)
       : multiCropPlan(net, limits, 2 * distinctWindows(h, w, net.spec.crop).length).imagesPerGroup
   const maxPendingBytes = opts.maxPendingBytes ?? 256 * 1024 * 1024
 
@@ -104,7 +104,8 @@ export async function evaluateNet(opts: EvaluateNetOptions): Promise<NetEvaluati
     const probs = tf.tidy(() => {
       const x = tf.tensor4d(host, [group.length, h, w, 3])
       if (technique === 'multi-crop') return multiCropPosteriors(net, x, cropsPerCall)
-      return densePosteriors(net, x, samplesPerCall(net, h, w, limits) < 2)
+      const padded = paddedSize(h, w)
+      return densePosteriors(net, x, samplesPerCall(net, padded.height, padded.width, limits) < 2)
     })
     const values = (await probs.data()) as Float32Array
     probs.dispose()

@@ -21,8 +21,12 @@ export const profileSchema = z.strictObject({
     initial: positive,
     finetune: positive,
     decayFactor: positive.max(1),
-    maxDecays: z.number().int().min(0),
-    patience: z.number().int().min(0),
+    schedule: z.discriminatedUnion('kind', [
+      // lr x decayFactor after each listed fraction of a stage's epochs (fine-tunes stop at the base stage's final lr)
+      z.strictObject({kind: z.literal('step'), decayAt: z.array(z.number().gt(0).lt(1)).min(1)}),
+      // the paper's rule on the minival: decay after `patience` epochs without a gain of more than minDelta (fraction)
+      z.strictObject({kind: z.literal('plateau'), patience: positiveInt, maxDecays: z.number().int().min(0), minDelta: fraction.default(0)}),
+    ]),
   }),
   momentum: fraction,
   weightDecay: z.number().min(0),
@@ -34,8 +38,12 @@ export const profileSchema = z.strictObject({
   ]),
   maxTrainImages: positiveInt.optional(),
   maxValImages: positiveInt.optional(),
+  /** training images held out (class-balanced) for per-epoch validation and the plateau schedule */
+  minivalImages: positiveInt,
   evalBatchSize: positiveInt,
   seed: z.number().int().min(0),
+  /** train net A with this many seeds in all to measure training-run noise for the claims */
+  seedNoise: z.strictObject({seeds: z.number().int().min(2).max(10)}).optional(),
   timeBudgetMinutes: positive.optional(),
 })
 

@@ -10,6 +10,11 @@ export const TABLE_NAMES: readonly TableName[] = ['table3', 'table4', 'table5', 
 
 export type InitSpec = {kind: 'normal'; std: number} | {kind: 'glorot'}
 
+/** A profile's lr schedule: fixed decays at fractions of each stage, or the paper's plateau rule. */
+export type LrSchedule =
+  | {kind: 'step'; decayAt: number[]}
+  | {kind: 'plateau'; patience: number; maxDecays: number; minDelta: number}
+
 export interface Profile {
   name: string
   description: string
@@ -26,7 +31,7 @@ export interface Profile {
   batchSize: number
   /** caps per stage (paper 74 for all) */
   epochs: {base: number; s384: number; jitter: number}
-  lr: {initial: number; finetune: number; decayFactor: number; maxDecays: number; patience: number}
+  lr: {initial: number; finetune: number; decayFactor: number; schedule: LrSchedule}
   momentum: number
   weightDecay: number
   dropout: number
@@ -35,8 +40,12 @@ export interface Profile {
   /** optional caps (smoke) */
   maxTrainImages?: number
   maxValImages?: number
+  /** training images held out as the minival (per-epoch validation, plateau schedule) */
+  minivalImages: number
   evalBatchSize: number
   seed: number
+  /** net A trained with `seeds` seeds in all: the measured training-run noise the claims' intervals include */
+  seedNoise?: {seeds: number}
   /** optional wall-time budget of `all` on this profile; `plan` compares its estimate to it (addition to the contract) */
   timeBudgetMinutes?: number
 }

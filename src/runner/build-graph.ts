@@ -5,6 +5,7 @@
 import path from 'node:path'
 import type {TrainStage} from '../experiments/tables.js'
 import {scaleToProfile} from '../experiments/profile.js'
+import {stageJob} from '../train/job-from-profile.js'
 import type {ConfigName, NetRef, Profile, TableSpec, Technique} from '../experiments/types.js'
 import {jobKey} from './cache-key.js'
 import type {CombineNode, DatasetInfo, EvalNode, JobGraph, JobNode, RowPlan, SingleTechnique, TrainNode} from './jobs.js'
@@ -43,54 +44,35 @@ export function buildGraph(opts: BuildOptions): JobGraph {
   }
   const px = (s: number) => scaleToProfile(s, profile)
 
-  const train = (config: ConfigName, stage: TrainStage): string => {
-    const memo = `${config}@${stage}`
+  const train = (config: ConfigName, stage: TrainStage, seed = profile.seed): string => {
+    const memo = `${config}@${stage}#${seed}`
     const known = trainByNet.get(memo)
     if (known !== undefined) return known
     const parentStage = PARENT_STAGE[stage]
     let init: TrainNode['init']
-    if (parentStage !== undefined) init = {from: 'checkpoint', parent: train(config, parentStage)}
-    else if (config === 'A') init = {from: 'random', spec: profile.init}
-    else init = {from: 'A', parent: train('A', '256'), spec: profile.init}
+    if (parentStage !== undefined) init = {from: 'checkpoint', parent: train(config, parentStage, seed)}
+    // A-LRN has A's 11 layers: like A it starts from random init (the paper copies A only into deeper nets).
+    else if (config === 'A' || config === 'A-LRN') init = {from: 'random', spec: profile.init}
+    else init = {from: 'A', parent: train('A', '256', seed), spec: profile.init}
     const scale = STAGE_SCALE[stage]
-    const [sMin, sMax] = Array.isArray(scale) ? scale.map(px) : [px(scale), px(scale)]
-    // Per-epoch validation at Q = S, or the jitter midpoint (as Table 3 tests).
-    const valScale = Array.isArray(scale) ? px((scale[0] + scale[1]) / 2) : px(scale)
-    const spec = {
-      net: {config, widthFactor: profile.widthFactor, fcWidth: profile.fcWidth, numClasses: dataset.numClasses, crop: profile.crop},
-      init,
-      scaleMin: sMin,
-      scaleMax: sMax,
-      batchSize: profile.batchSize,
-      maxEpochs: stage === '256' ? profile.epochs.base : stage === '384' ? profile.epochs.s384 : profile.epochs.jitter,
-      lr: {
-        initial: stage === '256' ? profile.lr.initial : profile.lr.finetune,
-        decayFactor: profile.lr.decayFactor,
-        maxDecays: profile.lr.maxDecays,
-        patience: profile.lr.patience,
-      },
-      momentum: profile.momentum,
-      weightDecay: profile.weightDecay,
-      dropout: profile.dropout,
-      colorShiftStd: profile.colorShiftStd,
-      seed: profile.seed,
-      valScale,
-      maxTrainImages: profile.maxTrainImages,
-      maxValImages: profile.maxValImages,
-    }
-    // dataRoot is not hashed (the same data moved elsewhere keeps its id).
-    const key = jobKey({kind: 'train', dataset: dataset.id, ...spec})
+    const spec = stageJob(profile, {config, scale, numClasses: dataset.numClasses, fineTune: init.from === 'checkpoint', seed})
+    // dataRoot is not hashed (the same data moved elsewhere keeps its id); the parent's
+    // key is (init.parent), so a change up the chain re-keys every descendant.
+    const key = jobKey({kind: 'train', dataset: dataset.id, init, ...spec})
+    const {scaleMin: sMin, scaleMax: sMax} = spec
+    const seedNote = seed === profile.seed ? '' : ` seed ${seed}`
     const node: TrainNode = {
       kind: 'train',
       key,
-      name: `train ${config} S=${sMin === sMax ? sMin : `[${sMin};${sMax}]`}`,
+      name: `train ${config} S=${sMin === sMax ? sMin : `[${sMin};${sMax}]`}${seedNote}`,
       deps: 'parent' in init ? [init.parent] : [],
-      dir: dirOf(`train-${config}-s${stage}`, key),
+      dir: dirOf(`train-${config}-s${stage}${seed === profile.seed ? '' : `-seed${seed}`}`, key),
       config,
       stage,
       scale,
       dataRoot: dataset.root,
       ...spec,
+      init,
     }
     trainByNet.set(memo, add(node))
     return key

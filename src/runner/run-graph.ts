@@ -168,7 +168,7 @@ export function trainJobOf(node: TrainNode, checkpointOf: (key: string) => strin
     valScale: node.valScale,
     outDir: node.dir,
     maxTrainImages: node.maxTrainImages,
-    maxValImages: node.maxValImages,
+    minivalImages: node.minivalImages,
   }
 }
 

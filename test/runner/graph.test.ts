@@ -42,14 +42,19 @@ test('evaluations are shared: Table 4 reuses Table 3 Q, Table 6 reuses 4 and 5',
   assert.equal(t4.combine, t5.combine)
 })
 
-test('init chains follow the paper: A random, others from A, 384 from 256, jitter from 384', () => {
+test('init chains follow the paper: A and A-LRN random, deeper nets from A, 384 from 256, jitter from 384', () => {
   const {dir, runs} = tempExperiments()
   const g = graphFor(dir, runs)
   const byNet = new Map([...g.nodes.values()].filter((n): n is TrainNode => n.kind === 'train').map((n) => [`${n.config}@${n.stage}`, n]))
   const A = byNet.get('A@256')!
   assert.equal(A.init.from, 'random')
   assert.equal(A.lr.initial, 0.01)
-  for (const c of ['A-LRN', 'B', 'C', 'D', 'E']) {
+  // A-LRN has A's 11 layers: no parent, random init with A's seed, A's schedule and epochs.
+  const lrn = byNet.get('A-LRN@256')!
+  assert.deepEqual(lrn.deps, [])
+  assert.deepEqual(lrn.init, A.init)
+  assert.deepEqual([lrn.seed, lrn.maxEpochs, lrn.lr], [A.seed, A.maxEpochs, A.lr])
+  for (const c of ['B', 'C', 'D', 'E']) {
     const n = byNet.get(`${c}@256`)!
     assert.deepEqual(n.init, {from: 'A', parent: A.key, spec: {kind: 'normal', std: 0.1}})
   }
