@@ -5,6 +5,7 @@ import {balancedSubset} from '../data/balancedSubset.js'
 import {CorruptImageError} from '../data/errors.js'
 import {loadEvalImage} from '../data/evalImage.js'
 import {indexImageFolder, type ImageFolderIndex} from '../data/imageFolder.js'
+import {carveMinival} from '../data/minival.js'
 import {datasetStats} from '../data/stats.js'
 import {VggNet, fastForward} from '../models/index.js'
 import {loadCheckpoint} from '../train/checkpoint.js'
@@ -38,6 +39,11 @@ export interface EvaluateCheckpointOptions {
   dtype?: PosteriorDtype
   /** an index of dataRoot built already (saves re-listing the folder per Q) */
   index?: ImageFolderIndex
+  /**
+   * 'minival': score the training images the checkpoint's run held out (protocol
+   * ablations measure there, so choosing a protocol never looks at val/). Default 'val'.
+   */
+  split?: 'val' | 'minival'
 }
 
 function sameList(a: readonly string[], b: readonly string[]): boolean {
@@ -57,7 +63,8 @@ export async function evaluateCheckpoint(opts: EvaluateCheckpointOptions): Promi
   // The training set's mean (stored with the checkpoint) is what the net saw.
   const meanRgb = ckpt.meanRgb ?? (await datasetStats(index)).meanRgb
   // Classes in turn, so a capped set stays balanced (the index is sorted by class).
-  const val = balancedSubset(index.val, opts.maxImages)
+  const pool = opts.split === 'minival' ? carveMinival(index, ckpt.job.minivalImages).minival : index.val
+  const val = balancedSubset(pool, opts.maxImages)
   const samples: EvalSample[] = val.map((s) => ({id: path.relative(index.root, s.path).split(path.sep).join('/'), path: s.path, label: s.label}))
 
   const net = new VggNet(ckpt.net, ckpt.weights)

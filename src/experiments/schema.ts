@@ -45,6 +45,8 @@ export const profileSchema = z.strictObject({
   /** train net A with this many seeds in all to measure training-run noise for the claims */
   seedNoise: z.strictObject({seeds: z.number().int().min(2).max(10)}).optional(),
   timeBudgetMinutes: positive.optional(),
+  /** what a run of this profile can and cannot show (printed in summary.md) */
+  scope: z.string().min(1).optional(),
 })
 
 /** Training scale at paper scale: fixed S or a jitter range [Smin, Smax]. */
@@ -89,7 +91,10 @@ export const claimsFileSchema = z.strictObject({
         id: z.string().min(1),
         text: z.string().min(1),
         section: z.string().min(1),
-        metric: z.enum(['top1', 'top5', 'both']),
+        /** the metric the verdict is judged on; the other is reported alongside */
+        primary: z.enum(['top1', 'top5']),
+        margin: z.union([z.strictObject({points: positive}), z.strictObject({relative: positive.max(1)})]).optional(),
+        marginReason: z.string().min(1).optional(),
         comparisons: z
           .array(z.strictObject({subject: rowRef, reference: rowRef, expect: z.enum(['lower', 'not-lower'])}))
           .min(1),

@@ -48,6 +48,8 @@ export interface Profile {
   seedNoise?: {seeds: number}
   /** optional wall-time budget of `all` on this profile; `plan` compares its estimate to it (addition to the contract) */
   timeBudgetMinutes?: number
+  /** what a run of this profile can and cannot show (printed in summary.md) */
+  scope?: string
 }
 
 /**
@@ -100,11 +102,10 @@ export interface TableSpec {
  * A qualitative claim of the paper, checked against reproduced rows.
  *
  * Every comparison names two rows as `<table>/<id>`; `expect: 'lower'` means the
- * paper says `subject` has a lower error than `reference`, `expect: 'not-lower'`
- * means the paper says `subject` does not improve on `reference` (e.g. LRN on A).
- * The report module gives each comparison a verdict (holds / fails / within noise,
- * using the confidence intervals) and the claim the combined verdict: it holds
- * when every comparison holds. `metric` says which error(s) the claim is about.
+ * paper says `subject` has a lower error than `reference`; `expect: 'not-lower'` means
+ * the paper says `subject` does not improve on `reference` (LRN on A): by less than
+ * the claim's equivalence `margin`. The report judges the claim on its `primary`
+ * metric (the other is shown, not counted) by the rule in src/report/claim-stats.ts.
  */
 export interface ClaimComparison {
   subject: string
@@ -112,13 +113,19 @@ export interface ClaimComparison {
   expect: 'lower' | 'not-lower'
 }
 
+/** Equivalence margin of a "does not improve" claim: points of error, or a fraction of the reference's error. */
+export type ClaimMargin = {points: number} | {relative: number}
+
 export interface Claim {
   id: string
   /** the paper's statement, one sentence */
   text: string
   /** paper section, e.g. "4.1" */
   section: string
-  metric: 'top1' | 'top5' | 'both'
+  primary: 'top1' | 'top5'
+  margin?: ClaimMargin
+  /** why the margin is what it is (shown in the report) */
+  marginReason?: string
   comparisons: ClaimComparison[]
   source: {file: string; line: number}
 }

@@ -8,7 +8,7 @@ import {scaleToProfile} from '../experiments/profile.js'
 import {stageJob} from '../train/job-from-profile.js'
 import type {ConfigName, NetRef, Profile, TableSpec, Technique} from '../experiments/types.js'
 import {jobKey} from './cache-key.js'
-import type {CombineNode, DatasetInfo, EvalNode, JobGraph, JobNode, RowPlan, SingleTechnique, TrainNode} from './jobs.js'
+import type {DatasetInfo, EvalNode, JobGraph, JobNode, RowPlan, SeedRunPlan, SingleTechnique, TrainNode} from './jobs.js'
 import {orderGraph} from './order-graph.js'
 
 export interface BuildOptions {
@@ -18,6 +18,9 @@ export interface BuildOptions {
   /** runs/<profile> */
   runDir: string
 }
+
+/** Bumped when evaluation changes what it computes (2: dense pads to multiples of 32), so cached results are not reused. */
+const EVAL_VERSION = 2
 
 const STAGE_SCALE: Record<TrainStage, number | [number, number]> = {'256': 256, '384': 384, '256-512': [256, 512]}
 
@@ -81,7 +84,7 @@ export function buildGraph(opts: BuildOptions): JobGraph {
   const evaluate = (trainKey: string, technique: SingleTechnique, qPaper: number): string => {
     const t = nodes.get(trainKey) as TrainNode
     const q = px(qPaper)
-    const key = jobKey({kind: 'eval', dataset: dataset.id, train: trainKey, technique, q, maxImages: profile.maxValImages})
+    const key = jobKey({kind: 'eval', version: EVAL_VERSION, dataset: dataset.id, train: trainKey, technique, q, maxImages: profile.maxValImages})
     const node: EvalNode = {
       kind: 'eval',
       key,
@@ -99,29 +102,35 @@ export function buildGraph(opts: BuildOptions): JobGraph {
     return add(node)
   }
 
+  // The key depends only on the evaluations averaged, so rows computing the same
+  // thing (Table 4's D-jit and Table 5's D-dense) share one job.
+  const combine = (nets: TrainNode[], technique: Technique, qs: number[][], groups: string[][]): string => {
+    const key = jobKey({kind: 'combine', groups})
+    return add({kind: 'combine', key, name: combineName(nets, technique, qs), deps: [...new Set(groups.flat())], dir: dirOf('combine', key), groups})
+  }
+
   const rows: RowPlan[] = []
   for (const table of opts.tables) {
     for (const row of table.rows) {
-      const groups = row.nets.map((ref) => {
-        const t = train(ref.config, stageOfRef(ref))
-        return techniquesOf(row.technique).flatMap((tech) => ref.q.map((q) => evaluate(t, tech, q)))
-      })
-      // The key depends only on the evaluations averaged, so rows computing the
-      // same thing (Table 4's D-jit and Table 5's D-dense) share one job.
-      const key = jobKey({kind: 'combine', groups})
-      const combine: CombineNode = {
-        kind: 'combine',
-        key,
-        name: combineName(row.nets.map((ref) => nodes.get(train(ref.config, stageOfRef(ref))) as TrainNode), row.technique, row.nets.map((ref) => ref.q.map(px))),
-        deps: [...new Set(groups.flat())],
-        dir: dirOf('combine', key),
-        groups,
-      }
-      add(combine)
+      const trains = row.nets.map((ref) => train(ref.config, stageOfRef(ref)))
+      const groups = row.nets.map((ref, i) => techniquesOf(row.technique).flatMap((tech) => ref.q.map((q) => evaluate(trains[i], tech, q))))
+      const key = combine(trains.map((k) => nodes.get(k) as TrainNode), row.technique, row.nets.map((ref) => ref.q.map(px)), groups)
       rows.push({row, combine: key, jobs: ancestors(nodes, key)})
     }
   }
-  return {profile: profile.name, dataset, nodes, order: orderGraph(nodes), rows}
+
+  // Training-run noise (profile seedNoise): net A with further seeds, scored like
+  // Table 3 (dense, Q = S) and Table 4 (dense, Q = S-32, S, S+32); the first seed is
+  // the tables' own A.
+  const seedRuns: SeedRunPlan[] = []
+  for (let i = 0; i < (profile.seedNoise?.seeds ?? 0); i++) {
+    const seed = profile.seed + i
+    const t = train('A', '256', seed)
+    const net = nodes.get(t) as TrainNode
+    const scored = (qs: number[]) => combine([net], 'dense', [qs.map(px)], [qs.map((q) => evaluate(t, 'dense', q))])
+    seedRuns.push({seed, train: t, single: scored([256]), multi: scored([224, 256, 288])})
+  }
+  return {profile: profile.name, dataset, nodes, order: orderGraph(nodes), rows, seedRuns}
 }
 
 /** "D S=[37;73]": a trained net at the profile's scale. */

@@ -20,7 +20,7 @@ import {acquireLock} from './lock.js'
 import {resultsDirOf, runDirOf} from './paths.js'
 import {formatPlan, makePlan, type Plan} from './plan.js'
 import {GraphProgress} from './progress.js'
-import {rowResults, cachedOutcomes} from './row-results.js'
+import {rowResults, cachedOutcomes, seedRunResults} from './row-results.js'
 import {runGraph, type JobOutcome, type RunSummary} from './run-graph.js'
 
 export interface RunTablesOptions {
@@ -154,7 +154,16 @@ async function report(profile: Profile, dataset: DatasetInfo, provenance: Proven
   for (const [k, o] of current ?? []) outcomes.set(k, o)
   const rows = rowResults(all.graph, outcomes)
   const jobNames = Object.fromEntries([...all.graph.nodes.values()].map((n) => [n.key, n.name]))
-  const {files} = await writeReports({profile: profile.name, outDir: resultsDirOf(profile.name), rows, claims: all.claims, provenance, jobNames})
+  const {files} = await writeReports({
+    profile: profile.name,
+    outDir: resultsDirOf(profile.name),
+    rows,
+    claims: all.claims,
+    provenance,
+    jobNames,
+    seedRuns: seedRunResults(all.graph, outcomes),
+    scope: profile.scope,
+  })
   return files
 }
 

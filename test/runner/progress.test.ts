@@ -14,8 +14,8 @@ test('progress lines count jobs done / running / failed / left and give an ETA',
   p.handle({type: 'finish', node: nodes[0], outcome: {state: 'cached'}})
   p.handle({type: 'start', node: nodes[1]})
   assert.equal(lines[0], `1 of ${g.nodes.size} jobs are cached (finished earlier)`)
-  // 11 train jobs x 60 s + 12 evals x 10 s left, no measurements yet
-  assert.equal(lines[1], `[2/${g.nodes.size}] 1 done (1 cached), 1 running, 0 failed, ${g.nodes.size - 2} left, ETA 13m00s | ${nodes[1].name}`)
+  // 12 train jobs (with A's second seed) x 60 s + 17 evals x 10 s left, no measurements yet
+  assert.equal(lines[1], `[2/${g.nodes.size}] 1 done (1 cached), 1 running, 0 failed, ${g.nodes.size - 2} left, ETA 14m50s | ${nodes[1].name}`)
   p.handle({type: 'finish', node: nodes[1], outcome: {state: 'failed', error: 'out of memory'}})
   assert.equal(lines[2], `FAILED ${nodes[1].name}: out of memory`)
   // dependents of a failure add no lines of their own
