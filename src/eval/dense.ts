@@ -52,29 +52,78 @@ export function denseWindows(height: number, width: number, crop: number): {ys: 
 }
 
 /**
- * [B,H,W,3] -> soft-max posteriors [B, classes] (image and flip averaged).
- * Image and flip normally go through in one call of 2B; `separateFlip` runs them
- * as two calls of B when even two samples exceed the memory budget (large Q).
+ * How the image is fitted to whole 32-pixel cells before the dense pass:
+ * - 'pad': zero-pad evenly up to the next multiple of 32 (every pixel covered, windows symmetric);
+ * - 'reflect': the same with mirrored image content instead of zeros;
+ * - 'crop': crop evenly down to the previous multiple of 32 (windows symmetric, the margin dropped);
+ * - 'anchors': average the posteriors of the four corner-anchored crops of that size
+ *   (every pixel covered by real content, the anchor set symmetric);
+ * - 'top-left': the bare net (VALID pools drop the last side mod 32 pixels): before issue 10.
+ * docs/subset-protocol.md measures them; DEFAULT_DENSE_FIT is the one the tables use.
  */
-export function densePosteriors(net: EvalNet, images: tf.Tensor4D, separateFlip = false): tf.Tensor2D {
-  const b = images.shape[0]
+export type DenseFit = 'pad' | 'reflect' | 'crop' | 'anchors' | 'top-left'
+export const DENSE_FITS: readonly DenseFit[] = ['pad', 'reflect', 'crop', 'anchors', 'top-left']
+export const DEFAULT_DENSE_FIT: DenseFit = 'pad'
+
+/** Inputs the net sees for one image of H x W under a fit (the anchors' offsets, or one padded/cropped input). */
+export function denseInputs(height: number, width: number, fit: DenseFit): {height: number; width: number; offsets: {y: number; x: number}[]} {
+  const floor = (side: number) => side - (side % DENSE_CELL)
+  if (fit === 'pad' || fit === 'reflect') return {...paddedSize(height, width), offsets: [{y: 0, x: 0}]}
+  if (fit === 'top-left') return {height, width, offsets: [{y: 0, x: 0}]}
+  const [hc, wc] = [floor(height), floor(width)]
+  if (fit === 'crop') return {height: hc, width: wc, offsets: [{y: Math.floor((height - hc) / 2), x: Math.floor((width - wc) / 2)}]}
+  const ys = [...new Set([0, height - hc])]
+  const xs = [...new Set([0, width - wc])]
+  return {height: hc, width: wc, offsets: ys.flatMap((y) => xs.map((x) => ({y, x})))}
+}
+
+/**
+ * [B,H,W,3] -> soft-max posteriors [B, classes] (image and flip averaged, and the
+ * anchors for 'anchors'). Image and flip normally go through in one call of 2B;
+ * `separateFlip` runs them as two calls of B when even two samples exceed the memory
+ * budget (large Q).
+ */
+export function densePosteriors(net: EvalNet, images: tf.Tensor4D, separateFlip = false, fit: DenseFit = DEFAULT_DENSE_FIT): tf.Tensor2D {
+  const [b, h, w, ch] = images.shape
   const probsOf = (x: tf.Tensor4D) => tf.tidy(() => tf.softmax(tf.mean(net.denseScoreMap(x), [1, 2]) as tf.Tensor2D))
-  const padded = padForDense(images)
-  try {
+  const flipAveraged = (x: tf.Tensor4D): tf.Tensor2D => {
     if (separateFlip) {
-      const plain = probsOf(padded)
-      const flipped = tf.tidy(() => probsOf(tf.reverse(padded, 2)))
+      const plain = probsOf(x)
+      const flipped = tf.tidy(() => probsOf(tf.reverse(x, 2)))
       const out = tf.tidy(() => tf.div(tf.add(plain, flipped), 2) as tf.Tensor2D)
       tf.dispose([plain, flipped])
       return out
     }
     return tf.tidy(() => {
-      const probs = probsOf(tf.concat([padded, tf.reverse(padded, 2)], 0) as tf.Tensor4D)
+      const probs = probsOf(tf.concat([x, tf.reverse(x, 2)], 0) as tf.Tensor4D)
       return tf.mean(tf.reshape(probs, [2, b, probs.shape[1]]), 0) as tf.Tensor2D
     })
-  } finally {
-    if (padded !== images) padded.dispose()
   }
+  const inputs = denseInputs(h, w, fit)
+  const parts = inputs.offsets.map(({y, x}) => {
+    const input = fitInput(images, fit, inputs, y, x, ch)
+    try {
+      return flipAveraged(input)
+    } finally {
+      if (input !== images) input.dispose()
+    }
+  })
+  if (parts.length === 1) return parts[0]
+  const out = tf.tidy(() => tf.div(tf.addN(parts), parts.length) as tf.Tensor2D)
+  tf.dispose(parts)
+  return out
+}
+
+function fitInput(images: tf.Tensor4D, fit: DenseFit, size: {height: number; width: number}, y: number, x: number, ch: number): tf.Tensor4D {
+  const [b, h, w] = images.shape
+  if (fit === 'top-left' || (size.height === h && size.width === w)) return images
+  if (fit === 'pad' || fit === 'reflect') {
+    const p = densePadding(h, w)
+    const paddings: [number, number][] = [[0, 0], [p.top, p.bottom], [p.left, p.right], [0, 0]]
+    // Mirror padding needs a margin smaller than the side; a margin is at most 31 and Q >= 32.
+    return fit === 'pad' ? tf.pad(images, paddings) : tf.mirrorPad(images, paddings, 'reflect')
+  }
+  return tf.slice(images, [0, y, x, 0], [b, size.height, size.width, ch])
 }
 
 /** The images padded as densePadding says (the same tensor when no padding is needed). */

@@ -10,6 +10,7 @@ import {datasetStats} from '../data/stats.js'
 import {VggNet, fastForward} from '../models/index.js'
 import {loadCheckpoint} from '../train/checkpoint.js'
 import type {BatchLimits} from './batch-plan.js'
+import type {DenseFit} from './dense.js'
 import {errorsFromPosteriors} from './error-rates.js'
 import {EvalInputError} from './errors.js'
 import {evaluateNet, type EvalSample} from './evaluate-net.js'
@@ -44,6 +45,8 @@ export interface EvaluateCheckpointOptions {
    * ablations measure there, so choosing a protocol never looks at val/). Default 'val'.
    */
   split?: 'val' | 'minival'
+  /** dense evaluation's fit to 32-pixel cells (protocol ablations; default DEFAULT_DENSE_FIT) */
+  denseFit?: DenseFit
 }
 
 function sameList(a: readonly string[], b: readonly string[]): boolean {
@@ -87,6 +90,7 @@ export async function evaluateCheckpoint(opts: EvaluateCheckpointOptions): Promi
       scale: opts.scale,
       load: (p, q) => loadEvalImage(p, q, {meanRgb}),
       isCorrupt: (e) => e instanceof CorruptImageError,
+      denseFit: opts.denseFit,
       limits,
       onProgress: (p) => {
         bar.update(p)
