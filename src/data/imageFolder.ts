@@ -45,8 +45,9 @@ interface FileEntry { rel: string; abs: string; size: number }
 
 /**
  * Image files below dir (recursive, symlinks followed), dotfiles skipped (e.g. macOS
- * ._x.jpg). A symlink back to a folder being listed (a loop) is not followed: it
- * would list the same images again and again under one label.
+ * ._x.jpg). A symlink back to a folder being listed (a loop), or to the split or
+ * dataset folder, is not followed: it would list the same images again and again,
+ * or other classes' images, under this class's label.
  */
 async function listImages(dir: string, relDir: string, out: FileEntry[], ancestors: Set<string> = new Set()): Promise<void> {
   const real = await realpath(dir)
@@ -85,6 +86,7 @@ export async function indexImageFolder(root: string): Promise<ImageFolderIndex> 
   const classes = await classFolders(path.join(abs, 'train'))
   if (classes.length === 0) throw new DataError(`no class folders in ${path.join(abs, 'train')}`)
   const labelOf = new Map(classes.map((c, i) => [c, i]))
+  const rootReal = await realpath(abs)
   const hash = createHash('sha256')
   const splits: Record<'train' | 'val', Sample[]> = {train: [], val: []}
   for (const split of ['train', 'val'] as const) {
@@ -96,7 +98,7 @@ export async function indexImageFolder(root: string): Promise<ImageFolderIndex> 
         throw new DataError(`val class "${cls}" (${path.join(splitDir, cls)}) has no folder in ${path.join(abs, 'train')}`)
       }
       const files: FileEntry[] = []
-      await listImages(path.join(splitDir, cls), `${split}/${cls}`, files)
+      await listImages(path.join(splitDir, cls), `${split}/${cls}`, files, new Set([rootReal, await realpath(splitDir)]))
       if (files.length === 0) {
         throw new DataError(`empty class folder: ${path.join(splitDir, cls)} has no JPEG/PNG/WebP images`)
       }
