@@ -8,7 +8,6 @@ import {test} from 'node:test'
 import {fileURLToPath} from 'node:url'
 import {ExperimentFileError} from '../../src/experiments/errors.js'
 import {loadProfile} from '../../src/experiments/profile.js'
-import {joinUnder, resultsDirOf, runDirOf} from '../../src/runner/paths.js'
 import {runTables} from '../../src/runner/run-tables.js'
 
 const SMOKE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'experiments', 'profiles', 'smoke.yaml')
@@ -31,6 +30,7 @@ test('a profile name with "..", "/" or capitals is a file:line error; derived fo
     )
   }
   // The path helpers refuse on their own too (a name that did not come from a profile file).
+  const {joinUnder, resultsDirOf, runDirOf} = await import('../../src/runner/paths.js')
   const runs = path.join(root, 'inner', 'runs')
   process.env.VGG_REPRO_RUNS = runs
   process.env.VGG_REPRO_RESULTS = path.join(root, 'inner', 'results')

@@ -8,7 +8,7 @@ import sharp from 'sharp'
 import {DataError} from '../../src/data/errors.js'
 import {projectRoot} from '../../src/experiments/paths.js'
 import {loadProfile} from '../../src/experiments/profile.js'
-import {portableDatasetPath, resolveDataset} from '../../src/runner/dataset.js'
+import {resolveDataset} from '../../src/runner/dataset.js'
 import {runTables} from '../../src/runner/run-tables.js'
 import {checkJob} from '../../src/train/check-job.js'
 import {TrainError} from '../../src/train/train-error.js'
@@ -64,5 +64,6 @@ test('summary.md and provenance.json name the dataset by its folder name and id,
   assert.equal(provenance.dataset.id, r.dataset.id)
   assert.match(summary, new RegExp(`\\| dataset \\| \`my-images\` \\(6 train / 6 val images, id \`${r.dataset.id}\`\\)`))
   // Inside the project: relative to it.
+  const {portableDatasetPath} = await import('../../src/runner/dataset.js')
   assert.equal(portableDatasetPath(path.join(projectRoot(), 'data', 'toy')), 'data/toy')
 })

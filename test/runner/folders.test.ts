@@ -10,8 +10,6 @@ import {after, before, test} from 'node:test'
 import {fileURLToPath} from 'node:url'
 import sharp from 'sharp'
 import {runTables} from '../../src/runner/run-tables.js'
-import {runExitCode} from '../../src/runner/table-command.js'
-import {FolderAccessError} from '../../src/runner/writable.js'
 import {fakeExecutor} from './fake-executor.js'
 
 const PROJECT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..')
@@ -59,7 +57,7 @@ test('an unwritable runs folder, results folder or TMPDIR is one line naming it 
   for (const [env, pattern] of cases) {
     const fake = fakeExecutor()
     await withEnv(env, () =>
-      assert.rejects(runTables({tables: ['table3'], profile: 'smoke', data, executor: fake, ...quiet}), (e: unknown) => e instanceof FolderAccessError && pattern.test(e.message)),
+      assert.rejects(runTables({tables: ['table3'], profile: 'smoke', data, executor: fake, ...quiet}), (e: unknown) => (e as Error).name === 'FolderAccessError' && pattern.test((e as Error).message)),
     )
     assert.equal(fake.calls.train.length, 0)
   }
@@ -84,6 +82,7 @@ test('reports that cannot be written: the run says why and exits 1; `vgg-repro r
   const r = await withEnv({...ok, VGG_REPRO_RESULTS: results}, () => runTables({tables: ['table3'], profile: 'smoke', data, executor: fakeExecutor(), ...quiet}))
   assert.equal(r.counts.failed, 0)
   assert.match(r.reportError ?? '', /^cannot write the reports in .*results-blocked\/smoke \(EISDIR: illegal operation on a directory\)$/)
+  const {runExitCode} = await import('../../src/runner/table-command.js')
   assert.equal(runExitCode(r, false), 1)
   assert.equal(runExitCode(r, true), 1) // --json too: the run did not produce what it is for
   assert.equal(runExitCode({...r, reportError: undefined}, false), 0)
