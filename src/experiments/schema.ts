@@ -8,7 +8,8 @@ const positiveInt = z.number().int().positive()
 const fraction = z.number().min(0).max(1)
 
 export const profileSchema = z.strictObject({
-  name: z.string().min(1),
+  // Joined into runs/<name> and results/<name>: no "/", "..", capitals or spaces.
+  name: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, {error: 'profile names are lower-case letters, digits and "-" (they name folders)'}),
   description: z.string(),
   dataset: z.string().min(1),
   numClasses: z.number().int().min(2),

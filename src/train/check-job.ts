@@ -14,6 +14,7 @@ export function checkJob(job: TrainJob): void {
   }
   const {crop} = job.net
   int('net.crop', crop, 32)
+  int('net.numClasses', job.net.numClasses, 2)
   int('scaleMin', job.scaleMin, crop)
   int('scaleMax', job.scaleMax, job.scaleMin)
   int('valScale', job.valScale, crop)

@@ -22,6 +22,7 @@ import {EpochProgress} from './progress.js'
 import {initialSchedule, scheduleAfterEpoch} from './schedule.js'
 import {RNG_SCHEME, dropoutSeed} from './seeds.js'
 import {SgdMomentum} from './sgd-momentum.js'
+import {SkippedImagesLog} from './skipped-images.js'
 import {EpochBoard} from './tensorboard.js'
 import {TrainError} from './train-error.js'
 import {createStepEngine, type StepEngine} from './step-engine.js'
@@ -108,6 +109,7 @@ export async function trainNet(job: TrainJob, hooks: TrainHooks = {}): Promise<T
   let valForward: ForwardNet | undefined
   let stream: TrainBatchStream | undefined
   const progress = EpochProgress.forStderr(hooks.quiet)
+  const skippedLog = new SkippedImagesLog(hooks.onWarning ?? ((line) => process.stderr.write(`${line}\n`)))
   const wallBase = state.wallMs
   const wallNow = () => wallBase + (performance.now() - sessionStart)
   const done = (stoppedBy: TrainResult['stoppedBy'], message?: string): TrainOutcome => ({
@@ -214,6 +216,7 @@ export async function trainNet(job: TrainJob, hooks: TrainHooks = {}): Promise<T
       } finally {
         await batches.return?.(undefined)
         progress.stop()
+        skippedLog.update(data.skipped())
         lrT.dispose()
         sums.dispose()
       }

@@ -109,6 +109,8 @@ export interface EpochMetrics {
 
 export interface TrainHooks {
   onEpoch?(m: EpochMetrics): void
+  /** one-line warnings (a training image skipped as unreadable); default: stderr */
+  onWarning?(line: string): void
   signal?: AbortSignal
   quiet?: boolean
 }
