@@ -2,13 +2,13 @@
 // net on the whole image and its horizontal flip, class score map spatially averaged,
 // soft-max, then the two posteriors averaged.
 //
-// Five 2x2/2 VALID max-pools only see whole 32-pixel cells: an image whose sides are
-// not multiples of 32 would lose its last (side mod 32) rows and columns, with the
-// score map's windows anchored top-left. So each image is first zero-padded (zero is
-// the mean colour: images are mean-subtracted) up to the next multiple of 32, the
-// margin split evenly between the two sides: the windows then cover every pixel and
-// lie symmetric about the image centre (the paper's Caffe pools rounded up instead,
-// covering the image with a partial last window).
+// Five 2x2/2 VALID max-pools only see whole 32-pixel cells: on its own the net would
+// drop an image's last (side mod 32) rows and columns, with the score map's windows
+// anchored top-left. How an image is fitted to whole cells is `DenseFit`; the tables use
+// 'anchors' (docs/subset-protocol.md measures the alternatives): the four corner-anchored
+// crops of whole cells, their posteriors averaged, so every pixel is seen, only real image
+// content is, and the set of windows is symmetric about the image centre. (The paper's
+// Caffe pools rounded up instead, covering the margin with a partial last window.)
 import * as tf from '@tensorflow/tfjs-core'
 import type {EvalNet} from './types.js'
 
@@ -39,16 +39,17 @@ export function paddedSize(height: number, width: number): {height: number; widt
 }
 
 /**
- * The crop-sized windows of the class score map in image coordinates (may start
- * before 0 or end past the image, by the padding): row i, column j of the map is the
- * window at (ys[i], xs[j]).
+ * The crop-sized windows the class score maps of an H x W image cover, in image
+ * coordinates, per input the net sees (one, or one per anchor): row i, column j of that
+ * input's map is the window at (ys[i], xs[j]). Padded fits may start before 0 or end past
+ * the image.
  */
-export function denseWindows(height: number, width: number, crop: number): {ys: number[]; xs: number[]} {
-  const p = densePadding(height, width)
-  const {height: hp, width: wp} = paddedSize(height, width)
-  const starts = (padded: number, before: number) =>
-    Array.from({length: Math.max(0, (padded - crop) / DENSE_CELL + 1)}, (_, i) => i * DENSE_CELL - before)
-  return {ys: starts(hp, p.top), xs: starts(wp, p.left)}
+export function denseWindows(height: number, width: number, crop: number, fit: DenseFit = DEFAULT_DENSE_FIT): {ys: number[]; xs: number[]}[] {
+  const inputs = denseInputs(height, width, fit)
+  const p = fit === 'pad' || fit === 'reflect' ? densePadding(height, width) : {top: 0, left: 0}
+  const starts = (side: number, origin: number) =>
+    Array.from({length: Math.max(0, Math.floor((side - crop) / DENSE_CELL) + 1)}, (_, i) => origin + i * DENSE_CELL)
+  return inputs.offsets.map(({y, x}) => ({ys: starts(inputs.height, y - p.top), xs: starts(inputs.width, x - p.left)}))
 }
 
 /**
@@ -63,7 +64,7 @@ export function denseWindows(height: number, width: number, crop: number): {ys: 
  */
 export type DenseFit = 'pad' | 'reflect' | 'crop' | 'anchors' | 'top-left'
 export const DENSE_FITS: readonly DenseFit[] = ['pad', 'reflect', 'crop', 'anchors', 'top-left']
-export const DEFAULT_DENSE_FIT: DenseFit = 'pad'
+export const DEFAULT_DENSE_FIT: DenseFit = 'anchors'
 
 /** Inputs the net sees for one image of H x W under a fit (the anchors' offsets, or one padded/cropped input). */
 export function denseInputs(height: number, width: number, fit: DenseFit): {height: number; width: number; offsets: {y: number; x: number}[]} {
@@ -81,12 +82,13 @@ export function denseInputs(height: number, width: number, fit: DenseFit): {heig
  * [B,H,W,3] -> soft-max posteriors [B, classes] (image and flip averaged, and the
  * anchors for 'anchors'). Image and flip normally go through in one call of 2B;
  * `separateFlip` runs them as two calls of B when even two samples exceed the memory
- * budget (large Q).
+ * budget (large Q). `withFlip` false leaves the flip out (tests of the windows' symmetry).
  */
-export function densePosteriors(net: EvalNet, images: tf.Tensor4D, separateFlip = false, fit: DenseFit = DEFAULT_DENSE_FIT): tf.Tensor2D {
+export function densePosteriors(net: EvalNet, images: tf.Tensor4D, separateFlip = false, fit: DenseFit = DEFAULT_DENSE_FIT, withFlip = true): tf.Tensor2D {
   const [b, h, w, ch] = images.shape
   const probsOf = (x: tf.Tensor4D) => tf.tidy(() => tf.softmax(tf.mean(net.denseScoreMap(x), [1, 2]) as tf.Tensor2D))
   const flipAveraged = (x: tf.Tensor4D): tf.Tensor2D => {
+    if (!withFlip) return probsOf(x)
     if (separateFlip) {
       const plain = probsOf(x)
       const flipped = tf.tidy(() => probsOf(tf.reverse(x, 2)))

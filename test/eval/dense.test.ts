@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import {after, before, describe, test} from 'node:test'
 import * as tf from '@tensorflow/tfjs-core'
 import {initBackend} from '../../src/backend/backend.js'
-import {densePadding, densePosteriors, denseWindows, padForDense} from '../../src/eval/dense.js'
+import {densePadding, densePosteriors, denseWindows, type DenseFit} from '../../src/eval/dense.js'
 import {evaluateNet, type EvalImage, type EvalSample} from '../../src/eval/evaluate-net.js'
 import type {EvalNet} from '../../src/eval/types.js'
 import type {VggNet} from '../../src/models/index.js'
@@ -48,36 +48,53 @@ describe('dense evaluation', () => {
     tf.dispose([x, dense, plain])
   })
 
-  test('a non-square image: zero-padded evenly to multiples of 32, spatial mean of the score map, softmax, flip averaged (by hand)', () => {
+  test('a non-square image: the four corner-anchored crops of whole cells, each flip-averaged, then averaged (by hand)', () => {
     const x = randomImages([1, 40, 72, 3], 2)
     const dense = densePosteriors(net, x)
     const byHand = tf.tidy(() => {
-      // 40 -> 64 (12 above, 12 below), 72 -> 96 (12 left, 12 right)
-      const padded = tf.pad(x, [[0, 0], [12, 12], [12, 12], [0, 0]])
-      const m1 = net.denseScoreMap(padded)
-      const m2 = net.denseScoreMap(tf.reverse(padded, 2))
-      assert.deepEqual(m1.shape, [1, 2, 3, 5]) // 64/32 and 96/32 cells, fc6 a 1x1 conv at crop 32
-      return tf.div(tf.add(tf.softmax(tf.mean(m1, [1, 2])), tf.softmax(tf.mean(m2, [1, 2]))), 2)
+      // 40 -> 32 rows at y = 0 and 8; 72 -> 64 columns at x = 0 and 8
+      const probs = [[0, 0], [0, 8], [8, 0], [8, 8]].map(([y, x0]) => {
+        const c = tf.slice(x, [0, y, x0, 0], [1, 32, 64, 3])
+        const m1 = net.denseScoreMap(c)
+        const m2 = net.denseScoreMap(tf.reverse(c, 2))
+        assert.deepEqual(m1.shape, [1, 1, 2, 5])
+        return tf.div(tf.add(tf.softmax(tf.mean(m1, [1, 2])), tf.softmax(tf.mean(m2, [1, 2]))), 2)
+      })
+      return tf.div(tf.addN(probs), 4)
     })
     assert.ok(maxAbsDiff(dense.dataSync(), byHand.dataSync()) < 1e-6)
-    tf.dispose([x, dense, byHand])
+    // the other fits, by their definitions
+    const padded = densePosteriors(net, x, false, 'pad')
+    const byPad = tf.tidy(() => densePosteriors(net, tf.pad(x, [[0, 0], [12, 12], [12, 12], [0, 0]]), false, 'top-left'))
+    assert.ok(maxAbsDiff(padded.dataSync(), byPad.dataSync()) < 1e-6)
+    const cropped = densePosteriors(net, x, false, 'crop')
+    const byCrop = tf.tidy(() => densePosteriors(net, tf.slice(x, [0, 4, 4, 0], [1, 32, 64, 3]), false, 'top-left'))
+    assert.ok(maxAbsDiff(cropped.dataSync(), byCrop.dataSync()) < 1e-6)
+    tf.dispose([x, dense, byHand, padded, byPad, cropped, byCrop])
   })
 
-  test('windows at Q = crop + 32k are symmetric: no Q mod 32 margin is lost, none is anchored top-left', () => {
+  test('windows are symmetric and lose no margin: at Q = crop + 32k and any width', () => {
     for (const [crop, k, extraW] of [[32, 1, 10], [64, 1, 22], [64, 2, 0], [96, 3, 14]]) {
       const h = crop + 32 * k
       const w = h + extraW
-      const {ys, xs} = denseWindows(h, w, crop)
-      assert.equal(ys.length, k + 1)
-      assert.deepEqual([ys[0], h - (ys.at(-1)! + crop)], [0, 0], 'the shorter side is tiled exactly')
-      // left overhang = right overhang; together they cover the whole width
-      assert.equal(0 - xs[0] + 0, xs.at(-1)! + crop - w)
-      assert.ok(xs[0] <= 0 && xs.at(-1)! + crop >= w)
+      for (const fit of ['anchors', 'pad'] as const) {
+        const sets = denseWindows(h, w, crop, fit)
+        const ys = [...new Set(sets.flatMap((s) => s.ys))].sort((a, b) => a - b)
+        const xs = [...new Set(sets.flatMap((s) => s.xs))].sort((a, b) => a - b)
+        assert.equal(ys.length, k + 1, `${fit}: rows`)
+        assert.deepEqual([ys[0], h - (ys.at(-1)! + crop)], [0, 0], `${fit}: the shorter side is tiled exactly`)
+        // left overhang (or inset) = right; together they reach both edges
+        assert.equal(0 - xs[0] + 0, xs.at(-1)! + crop - w, `${fit}: symmetric`)
+        assert.ok(xs[0] <= 0 && xs.at(-1)! + crop >= w, `${fit}: every column covered`)
+      }
+      // the bare net (before issue 10) drops the right margin
+      const bare = denseWindows(h, w, crop, 'top-left')[0]
+      if (extraW % 32 !== 0) assert.ok(bare.xs.at(-1)! + crop < w)
     }
     assert.deepEqual(densePadding(73, 110), {top: 11, bottom: 12, left: 9, right: 9})
   })
 
-  test('with mirror-symmetric kernels, the score map of a mirrored image is the mirrored score map (windows symmetric at any width)', () => {
+  test('with mirror-symmetric kernels, a mirrored image gets the same posteriors (symmetric windows), unlike top-left anchoring', () => {
     // A net whose 3x3 kernels equal their own mirror image commutes with a horizontal
     // flip, provided the windows lie symmetric in the image. Width 72 has 8 pixels
     // beyond 64: windows anchored top-left would drop them on one side only.
@@ -93,14 +110,17 @@ describe('dense evaluation', () => {
     }
     sym.setWeights(w)
     const x = randomImages([1, 64, 72, 3], 3)
-    const maps = tf.tidy(() => {
-      const a = sym.denseScoreMap(padForDense(x))
-      const b = sym.denseScoreMap(padForDense(tf.reverse(x, 2)))
-      return [a, tf.reverse(b, 2)]
-    })
-    assert.deepEqual(maps[0].shape, [1, 2, 3, 5])
-    assert.ok(maxAbsDiff(maps[0].dataSync(), maps[1].dataSync()) < 1e-4)
-    tf.dispose([x, ...maps])
+    // flip averaging would hide the asymmetry: compare one pass on the image and on its mirror
+    const posteriorsOf = (fit: DenseFit) =>
+      tf.tidy(() => [densePosteriors(sym, x, false, fit, false), densePosteriors(sym, tf.reverse(x, 2), false, fit, false)])
+    for (const fit of ['anchors', 'pad', 'reflect', 'crop'] as const) {
+      const [a, b] = posteriorsOf(fit)
+      assert.ok(maxAbsDiff(a.dataSync(), b.dataSync()) < 1e-5, fit)
+      tf.dispose([a, b])
+    }
+    const [a, b] = posteriorsOf('top-left')
+    assert.ok(maxAbsDiff(a.dataSync(), b.dataSync()) > 1e-4, 'top-left anchoring is not symmetric')
+    tf.dispose([x, a, b])
     sym.dispose()
   })
 
@@ -129,13 +149,15 @@ describe('dense evaluation', () => {
       assert.equal(Math.min(img.height, img.width), q)
       return img
     }
-    // batchSize 4 at crop 32: 32x40 inputs allow floor(4*1024/1280) = 3 samples = 1 image + flip.
+    // batchSize 4 at crop 32: a 32x40 image is seen as two 32x32 anchored crops, each a
+    // call of at most floor(4*1024/1024) = 4 samples = 2 images + their flips.
     const before = tf.memory().numTensors
     const run = await evaluateNet({net: spy, samples, classes: ['a', 'b', 'c', 'd', 'e'], technique: 'dense', scale: 32, load, limits: {batchSize: 4}})
     assert.equal(tf.memory().numTensors, before, 'tensors leaked')
-    assert.ok(Math.max(...calls) <= 2, `a call had ${Math.max(...calls)} samples`)
+    assert.ok(Math.max(...calls) <= 4, `a call had ${Math.max(...calls)} samples`)
+    const firstRun = calls.length
     const run2 = await evaluateNet({net: spy, samples, classes: ['a', 'b', 'c', 'd', 'e'], technique: 'dense', scale: 32, load, limits: {batchSize: 64}})
-    assert.ok(calls.slice(-3).some((n) => n > 2), 'large batch limit should group same-size images')
+    assert.ok(calls.slice(firstRun).some((n) => n > 4), 'large batch limit should group same-size images')
     assert.equal(calls.length > 0, true)
 
     for (const r of [run, run2]) {
@@ -163,7 +185,8 @@ describe('dense evaluation', () => {
     const load = async (): Promise<EvalImage> => ({data, height: 40, width: 48})
     const samples = [{id: 'a', path: 'a', label: 0}, {id: 'b', path: 'b', label: 1}]
     const run = await evaluateNet({net: spy, samples, classes: ['a', 'b', 'c', 'd', 'e'], technique: 'dense', scale: 40, load, limits: {memoryBytes: 1}})
-    assert.deepEqual(calls, [1, 1, 1, 1])
+    // 2 images x 4 anchored 32x32 crops (40 -> 32 at y 0, 8; 48 -> 32 at x 0, 16) x (image, flip)
+    assert.deepEqual(calls, new Array(16).fill(1))
     const together = densePosteriors(net, img)
     const t = together.dataSync()
     assert.ok(maxAbsDiff(run.posteriors.data.subarray(0, 5), t) < 1e-6)
