@@ -19,7 +19,7 @@ export interface BuildOptions {
   runDir: string
 }
 
-/** Bumped when evaluation changes what it computes (2: dense pads to multiples of 32), so cached results are not reused. */
+/** Bumped when evaluation changes what it computes (2: dense sees whole 32-pixel cells, corner-anchored), so cached results are not reused. */
 const EVAL_VERSION = 2
 
 const STAGE_SCALE: Record<TrainStage, number | [number, number]> = {'256': 256, '384': 384, '256-512': [256, 512]}
