@@ -8,6 +8,8 @@ export const CONFIG_NAMES: readonly ConfigName[] = ['A', 'A-LRN', 'B', 'C', 'D',
 export type TableName = 'table3' | 'table4' | 'table5' | 'table6'
 export const TABLE_NAMES: readonly TableName[] = ['table3', 'table4', 'table5', 'table6']
 
+import type {SlurmResources} from './slurm-resources.js'
+
 export type InitSpec = {kind: 'normal'; std: number} | {kind: 'glorot'}
 
 export interface Profile {
@@ -39,6 +41,8 @@ export interface Profile {
   seed: number
   /** optional wall-time budget of `all` on this profile; `plan` compares its estimate to it (addition to the contract) */
   timeBudgetMinutes?: number
+  /** sbatch resources per job kind for `--executor slurm` (addition to the contract) */
+  slurm?: SlurmResources
 }
 
 /**

@@ -4,6 +4,9 @@ import {existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync} 
 import path from 'node:path'
 import type {JobNode, JobRecord} from './jobs.js'
 
+/** What the store needs of a job: its key and folder. */
+type JobPlace = Pick<JobNode, 'key' | 'dir'>
+
 const RESULT = 'result.json'
 const ERROR = 'error.json'
 
@@ -29,14 +32,14 @@ function outputFiles(record: JobRecord): string[] {
 }
 
 /** The finished record of `node`, or undefined when it must (re)run. */
-export function readRecord(node: JobNode): JobRecord | undefined {
+export function readRecord(node: JobPlace): JobRecord | undefined {
   const record = readJson(path.join(node.dir, RESULT)) as JobRecord | undefined
   if (record === undefined || record.key !== node.key) return undefined
   if (!outputFiles(record).every((f) => existsSync(f))) return undefined
   return record
 }
 
-export function writeRecord(node: JobNode, record: JobRecord): void {
+export function writeRecord(node: JobPlace, record: JobRecord): void {
   writeJsonAtomic(path.join(node.dir, RESULT), record)
   rmSync(path.join(node.dir, ERROR), {force: true})
 }
@@ -47,11 +50,11 @@ export interface FailureRecord {
   at: string
 }
 
-export function writeFailure(node: JobNode, error: string): void {
+export function writeFailure(node: JobPlace, error: string): void {
   writeJsonAtomic(path.join(node.dir, ERROR), {key: node.key, error, at: new Date().toISOString()} satisfies FailureRecord)
 }
 
-export function readFailure(node: JobNode): FailureRecord | undefined {
+export function readFailure(node: JobPlace): FailureRecord | undefined {
   const f = readJson(path.join(node.dir, ERROR)) as FailureRecord | undefined
   return f?.key === node.key ? f : undefined
 }

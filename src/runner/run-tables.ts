@@ -56,7 +56,7 @@ interface Loaded {
   claims: Claim[]
 }
 
-function load(tables: readonly TableName[], profileName: string, dataset: DatasetInfo): Loaded {
+export function load(tables: readonly TableName[], profileName: string, dataset: DatasetInfo): Loaded {
   const profile = loadProfile(profileName)
   const specs = loadTables(tables)
   // Claims are checked against all four tables so a typo is caught whatever runs.
@@ -186,12 +186,12 @@ export async function reportFromCache(opts: ReportOptions): Promise<{rows: RowRe
   return {rows, reports, resultsDir: resultsDirOf(profile.name)}
 }
 
-interface LastRun {
+export interface LastRun {
   provenance: Provenance
   data?: string
 }
 
-function saveLastRun(runDir: string, last: LastRun): void {
+export function saveLastRun(runDir: string, last: LastRun): void {
   mkdirSync(runDir, {recursive: true})
   writeFileSync(path.join(runDir, 'last-run.json'), JSON.stringify(last, null, 2) + '\n')
 }
@@ -209,7 +209,7 @@ function deviceOf(gpu: boolean): string {
   return gpu ? 'GPU' : `CPU: ${cpus.length} x ${cpus[0]?.model.trim() ?? 'unknown'}`
 }
 
-function gitCommit(): string {
+export function gitCommit(): string {
   try {
     const hash = execFileSync('git', ['rev-parse', '--short', 'HEAD'], {cwd: projectRoot(), stdio: ['ignore', 'pipe', 'ignore']}).toString().trim()
     const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], {cwd: projectRoot(), stdio: ['ignore', 'pipe', 'ignore']}).toString().trim()
