@@ -56,8 +56,9 @@ interface Loaded {
   claims: Claim[]
 }
 
-export function load(tables: readonly TableName[], profileName: string, dataset: DatasetInfo): Loaded {
-  const profile = loadProfile(profileName)
+/** `profile`: a name or path as given, or the loaded profile (a path profile's name is not a file name). */
+export function load(tables: readonly TableName[], profileArg: string | Profile, dataset: DatasetInfo): Loaded {
+  const profile = typeof profileArg === 'string' ? loadProfile(profileArg) : profileArg
   const specs = loadTables(tables)
   // Claims are checked against all four tables so a typo is caught whatever runs.
   const claims = loadClaims(claimsFile(), loadTables(TABLE_NAMES), true)
@@ -149,7 +150,7 @@ export async function runTables(opts: RunTablesOptions): Promise<RunTablesResult
  * drop Table 4 from summary.md.
  */
 async function report(profile: Profile, dataset: DatasetInfo, provenance: Provenance, current?: Map<string, JobOutcome>): Promise<string[]> {
-  const all = load(TABLE_NAMES, profile.name, dataset)
+  const all = load(TABLE_NAMES, profile, dataset)
   const outcomes = cachedOutcomes(all.graph)
   for (const [k, o] of current ?? []) outcomes.set(k, o)
   const rows = rowResults(all.graph, outcomes)
@@ -170,7 +171,7 @@ export async function reportFromCache(opts: ReportOptions): Promise<{rows: RowRe
   const runDir = runDirOf(profile.name)
   const last = readLastRun(runDir)
   const dataset = await resolveDataset(profile, opts.data ?? last?.data)
-  const {graph} = load(opts.tables, profile.name, dataset)
+  const {graph} = load(opts.tables, profile, dataset)
   const rows = rowResults(graph, cachedOutcomes(graph))
   const provenance: Provenance = last?.provenance
     ? {...last.provenance, dataset: {path: dataset.root, trainImages: dataset.trainImages, valImages: dataset.valImages, id: dataset.id}}

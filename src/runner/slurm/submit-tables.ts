@@ -42,7 +42,7 @@ export async function submitTables(opts: SubmitTablesOptions): Promise<SubmitTab
   const profile = loadProfile(opts.profile)
   loadTables(opts.tables)
   const dataset = await resolveDataset(profile, opts.data, {log: opts.progress})
-  const {graph} = load(opts.tables, opts.profile, dataset)
+  const {graph} = load(opts.tables, profile, dataset)
   const runDir = runDirOf(profile.name)
   const cli = opts.cli ?? slurmCli()
   const lock = acquireLock(runDir)
