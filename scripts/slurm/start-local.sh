@@ -49,6 +49,13 @@ else
   slurmd_port=${slurmd_port:-$((ctld + 1))}
   if port_used "$ctld" || port_used "$slurmd_port"; then log "port $ctld or $slurmd_port is in use"; exit 1; fi
 
+  # munged refuses a socket below a directory others cannot search (e.g. mktemp -d's 700)
+  d=$(dirname "$DIR")
+  while [ "$d" != / ]; do
+    [ -d "$d" ] || { d=$(dirname "$d"); continue; }
+    [ "$(( 0$(stat -c %a "$d") & 1 ))" = 1 ] || { log "munged needs o+x on every directory above $DIR: chmod o+x $d"; exit 1; }
+    d=$(dirname "$d")
+  done
   rm -rf "$DIR/state" "$DIR/spool" "$DIR/log"
   mkdir -p "$DIR"/{etc,munge,run,log,state,spool}
   # munged wants o+x on every directory of its socket path, and a private key

@@ -15,6 +15,8 @@ export interface StatusRow {
   key: string
   name: string
   kind: JobKind | 'report'
+  /** keys of the jobs it waits for */
+  deps: string[]
   jobId?: string
   slurm?: SlurmJobState
   /** from the job folder: cached (finished before the submission), done, failed, or none yet */
@@ -47,11 +49,11 @@ export async function runStatus(runDir: string, cli: SlurmCli): Promise<RunStatu
     const record = readRecord(place)
     const failure = record ? undefined : readFailure(place)
     const result = record ? (j.jobId === undefined ? 'cached' : 'done') : failure ? 'failed' : 'none'
-    return {key: j.key, name: j.name, kind: j.kind, jobId: j.jobId, slurm, result, error: failure?.error, log}
+    return {key: j.key, name: j.name, kind: j.kind, deps: j.deps, jobId: j.jobId, slurm, result, error: failure?.error, log}
   })
   if (manifest.report) {
     const slurm = states.get(manifest.report.jobId)
-    rows.push({key: 'report', name: 'render the reports', kind: 'report', jobId: manifest.report.jobId, slurm, result: 'none', log: path.join(manifest.report.dir, `slurm-${manifest.report.jobId}.out`)})
+    rows.push({key: 'report', name: 'render the reports', kind: 'report', deps: [], jobId: manifest.report.jobId, slurm, result: 'none', log: path.join(manifest.report.dir, `slurm-${manifest.report.jobId}.out`)})
   }
   const counts: Record<string, number> = {}
   let active = 0
