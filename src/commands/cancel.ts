@@ -6,9 +6,9 @@ import {cancelRun} from '../runner/slurm/cancel.js'
 import {failIfUserError, profileOf, tableFlags} from '../runner/table-command.js'
 
 export default class Cancel extends Command {
-  static description = `Cancel every queued or running Slurm job of the last --executor slurm submission of a
-profile (one scancel), the report job included. Finished jobs keep their results; a training job
-checkpoints on the way out, and the next submission resumes it.`
+  static description = `Cancel every queued or running Slurm job of a profile's last --executor slurm run.
+One scancel, the report job included. Finished jobs keep their results; a training job
+checkpoints on the way out (SIGTERM), and the next submission resumes it.`
 
   static examples = ['<%= config.bin %> cancel', '<%= config.bin %> cancel --profile paper']
   static enableJsonFlag = true

@@ -6,10 +6,11 @@ import {formatStatus, runStatus, type RunStatus} from '../runner/slurm/status.js
 import {failIfUserError, profileOf, tableFlags} from '../runner/table-command.js'
 
 export default class Status extends Command {
-  static description = `Show each job of the last --executor slurm submission of a profile: its Slurm job id
-and state (with squeue's reason, e.g. Dependency, DependencyNeverSatisfied) and its result on disk
-(done, failed with the error, cached). Jobs Slurm ended without a result (time limit, out of
-memory, a crash) are recorded as failed, so \`report\` shows them.`
+  static description = `Show the Slurm state and result of every job of a profile's last --executor slurm run.
+Per job: its Slurm job id and state (with squeue's reason, e.g. Dependency,
+DependencyNeverSatisfied) and its result on disk (done, failed with the error, cached). Jobs
+Slurm ended without a result (time limit, out of memory, a crash) are recorded as failed, so
+\`report\` shows them.`
 
   static examples = ['<%= config.bin %> status', '<%= config.bin %> status --profile paper --json']
   static enableJsonFlag = true
