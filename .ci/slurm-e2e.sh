@@ -7,7 +7,8 @@
 #     cancels every job below them before it starts, the report job still renders the
 #     tables, and the failed rows name the failure;
 #  3. a resubmission submits exactly the unfinished jobs;
-#  4. `vgg-repro cancel` ends a whole submitted run with one scancel.
+#  4. `vgg-repro cancel` ends a whole submitted run with one scancel; the running training
+#     checkpoints on SIGTERM and the resubmitted job resumes from there.
 # Usage: .ci/slurm-e2e.sh [DATA_DIR]   (default: a generated toy image folder)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -75,15 +76,33 @@ node -e '
   console.log("slurm-e2e: resubmission sent the " + sub.length + " unfinished jobs, " + r.cached + " cached")
 ' "$work/resubmit.json" "$work/fail-status.json"
 
-echo "== 4. cancel a whole run with one command =="
+echo "== 4. cancel a whole run with one command; the running training checkpoints, a resubmission resumes it =="
+# Net A trains for up to 300 short epochs here, so it is running when the cancel comes.
+sed -e 's/^name: smoke$/name: smoke-long/' -e 's/^epochs: .*/epochs: {base: 300, s384: 1, jitter: 1}/' \
+    -e 's/^  initial: .*/  initial: 0.0001/' -e 's/^  patience: .*/  patience: 1000/' experiments/profiles/smoke.yaml > "$work/smoke-long.yaml"
 export VGG_REPRO_RUNS=$work/cancel-runs VGG_REPRO_RESULTS=$work/cancel-results
-vgg all --profile smoke --data "$data" --executor slurm > /dev/null 2>&1 || fail "submission failed"
+# first_epoch LOG: the first "epoch N/300" the job logged, once it logged one (else empty)
+first_epoch() { grep -o 'epoch [0-9]*/300' "$1" 2>/dev/null | head -1 | grep -o '[0-9]*/' | tr -d /; }
+train_log() { ls "$VGG_REPRO_RUNS"/smoke-long/jobs/train-A-s256-*/slurm-"$1".out 2>/dev/null; }
+train_a_id() { node -e 'console.log(JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")).jobs.find((j) => j.name.startsWith("train A S=")).jobId)' "$VGG_REPRO_RUNS/smoke-long/slurm-run.json"; }
+vgg table3 --profile "$work/smoke-long.yaml" --data "$data" --executor slurm > /dev/null 2>&1 || fail "submission failed"
+a=$(train_a_id)
+for _ in $(seq 600); do [ -n "$(first_epoch "$(train_log "$a")")" ] && break; sleep 0.2; done
+[ -n "$(first_epoch "$(train_log "$a")")" ] || fail "train A (job $a) logged no epoch in 120 s"
 live=$(squeue -h -t PD,R,CG -o %i | wc -l)
-[ "$live" -gt 40 ] || fail "only $live jobs queued after the submission"
-vgg cancel --profile smoke
-for _ in $(seq 50); do [ -z "$(squeue -h -t PD,R,CG -o %i)" ] && break; sleep 0.2; done
+vgg cancel --profile "$work/smoke-long.yaml" | cut -c1-100
+for _ in $(seq 100); do [ -z "$(squeue -h -t PD,R,CG -o %i)" ] && break; sleep 0.2; done
 [ -z "$(squeue -h -t PD,R,CG -o %i)" ] || fail "jobs still queued or running after cancel: $(squeue -h -t PD,R,CG -o '%i %T' | tr '\n' ' ')"
-vgg status --profile smoke | tail -1
-echo "slurm-e2e: one cancel ended the run ($live jobs were queued or running)"
+grep -q 'stopping after a checkpoint' "$(train_log "$a")" || fail "train A did not checkpoint on SIGTERM: $(tail -3 "$(train_log "$a")")"
+vgg status --profile "$work/smoke-long.yaml" | tail -1
+echo "slurm-e2e: one cancel ended the run ($live jobs were queued or running); train A checkpointed"
+vgg table3 --profile "$work/smoke-long.yaml" --data "$data" --executor slurm > /dev/null 2>&1 || fail "resubmission failed"
+b=$(train_a_id)
+for _ in $(seq 600); do [ -n "$(first_epoch "$(train_log "$b")")" ] && break; sleep 0.2; done
+resumed=$(first_epoch "$(train_log "$b")")
+vgg cancel --profile "$work/smoke-long.yaml" > /dev/null
+[ -n "$resumed" ] && [ "$resumed" -gt 1 ] || fail "the resubmitted train A (job $b) did not resume: first epoch '${resumed}'"
+echo "slurm-e2e: the resubmitted train A (job $b) resumed at epoch $resumed"
+for _ in $(seq 100); do [ -z "$(squeue -h -t PD,R,CG -o %i)" ] && break; sleep 0.2; done
 
 echo "slurm-e2e: passed in $(( $(date +%s) - start )) s"
