@@ -3,6 +3,7 @@ import os from 'node:os'
 import {backendFlag} from '../cli/backend-flag.js'
 import {loadProfile} from '../experiments/profile.js'
 import {runDirOf} from '../runner/paths.js'
+import type {JobOutcome} from '../runner/run-graph.js'
 import {runJob} from '../runner/slurm/run-job.js'
 import {failIfUserError} from '../runner/table-command.js'
 
@@ -23,7 +24,7 @@ SIGTERM (scancel, time limit) checkpoints a training job; a resubmission resumes
   async run(): Promise<void> {
     const {args, flags} = await this.parse(RunJob)
     const log = (line: string) => this.log(`[${new Date().toISOString()}] ${line}`)
-    let outcome
+    let outcome: JobOutcome
     try {
       const runDir = runDirOf(loadProfile(flags.profile).name)
       const {initBackend, slowBackendWarning} = await import('../backend/backend.js')

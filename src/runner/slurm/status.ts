@@ -81,8 +81,9 @@ export async function noteSlurmFailures(runDir: string, cli: SlurmCli): Promise<
 export function formatStatus(s: RunStatus): string {
   const head = ['job', 'key', 'slurm id', 'slurm state', 'result']
   const body = s.rows.map((r) => [r.name, r.key, r.jobId ?? '-', r.jobId === undefined ? '-' : formatState(r.slurm), r.result === 'failed' ? `failed: ${r.error}` : r.result === 'none' ? '-' : r.result])
-  const widths = head.map((h, i) => Math.max(h.length, ...body.slice(0).map((row) => (i === 4 ? 0 : row[i].length))))
-  const line = (cells: string[]) => cells.map((c, i) => (i === 4 ? c : c.padEnd(widths[i]))).join('  ')
+  // Pad every column but the last (errors are long).
+  const widths = head.map((h, i) => Math.max(h.length, ...body.map((row) => row[i].length)))
+  const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]))).join('  ')
   const submitted = s.rows.filter((r) => r.jobId !== undefined && r.kind !== 'report').length
   const cached = s.rows.filter((r) => r.result === 'cached').length
   const counts = Object.entries(s.counts)

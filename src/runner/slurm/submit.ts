@@ -67,7 +67,6 @@ export async function submitGraph(opts: SubmitGraphOptions): Promise<SubmitResul
   const now = new Date().toISOString()
   const ids = new Map<string, string>()
   const fresh = new Set<string>()
-  const result: SubmitResult = {submitted: [], kept: [], cancelled: [], cached: 0, manifest: undefined as unknown as Manifest}
   const jobs: ManifestJob[] = []
   const manifest: Manifest = {
     version: 1,
@@ -78,7 +77,7 @@ export async function submitGraph(opts: SubmitGraphOptions): Promise<SubmitResul
     submittedAt: now,
     jobs,
   }
-  result.manifest = manifest
+  const result: SubmitResult = {submitted: [], kept: [], cancelled: [], cached: 0, manifest}
 
   try {
     for (const key of graph.order) {
