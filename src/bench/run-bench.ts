@@ -20,6 +20,7 @@ import {measurePipeline} from './pipeline-speed.js'
 import type {StepSetup} from './step-runner.js'
 import {TorchReference} from './torch-reference.js'
 import {measureTrainRun, type TrainRunResult} from './train-run.js'
+import {stageLrPolicy} from '../train/job-from-profile.js'
 import type {BenchResult, ConfigBench} from './types.js'
 
 export interface BenchOptions {
@@ -251,7 +252,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
       scaleMax: trainScale,
       batchSize: batch,
       maxEpochs: 1,
-      lr: {initial: profile.lr.initial, decayFactor: profile.lr.decayFactor, maxDecays: profile.lr.maxDecays, patience: profile.lr.patience},
+      lr: stageLrPolicy(profile, false, 1),
       momentum: profile.momentum,
       weightDecay: profile.weightDecay,
       dropout: profile.dropout,
@@ -259,7 +260,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
       seed: profile.seed,
       valScale: trainScale,
       maxTrainImages: images,
-      maxValImages: 2 * batch,
+      minivalImages: 2 * batch,
     })
     log(`  peak RSS ${trainRun.peakRssMb.toFixed(0)} MB, ${trainRun.imgPerS.toFixed(1)} img/s, wait ${(100 * trainRun.dataWaitFraction).toFixed(1)}%`)
   }

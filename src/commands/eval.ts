@@ -4,6 +4,7 @@ import {backendFlag} from '../cli/backend-flag.js'
 import {failOneLine} from '../cli/errors.js'
 import {DataError} from '../data/errors.js'
 import {ensureDataset} from '../data/ensureDataset.js'
+import {DENSE_FITS, type DenseFit} from '../eval/dense.js'
 import {defaultEvalDir, evaluateTechniqueSet, type TechniqueSetResult} from '../eval/technique-set.js'
 import {EvalInputError} from '../eval/errors.js'
 import type {ErrorSummary} from '../eval/types.js'
@@ -49,6 +50,8 @@ Errors are top-1 / top-5 in percent with 95% Wilson intervals.`
     'batch-size': Flags.integer({description: 'crop-sized samples per forward call (default: profile evalBatchSize, else 64)', min: 1}),
     out: Flags.string({description: 'folder for the posteriors files (default: $VGG_REPRO_RUNS/eval/<checkpoint>-<hash>)'}),
     fp16: Flags.boolean({description: 'store posteriors as float16 (half the size)'}),
+    'dense-fit': Flags.string({description: 'how dense evaluation fits the image to 32-pixel cells (protocol ablation; default: pad)', options: [...DENSE_FITS]}),
+    minival: Flags.boolean({description: "score the training images the checkpoint's run held out as its minival instead of val/ (protocol ablations)"}),
     backend: backendFlag,
   }
 
@@ -73,7 +76,9 @@ Errors are top-1 / top-5 in percent with 95% Wilson intervals.`
       const dataRoot = await ensureDataset(dataArg, undefined, {log: (l) => this.logToStderr(l)})
       // A profile's val cap (smoke) applies unless --max-images says otherwise.
       const maxImages = flags['max-images'] ?? profile?.maxValImages
-      const outDir = flags.out ?? defaultEvalDir(flags.checkpoint, dataRoot, maxImages)
+      const split = flags.minival ? 'minival' : 'val'
+      const variant = [split, flags['dense-fit']].filter((x) => x !== undefined && x !== 'val').join('-') || 'val'
+      const outDir = flags.out ?? defaultEvalDir(flags.checkpoint, dataRoot, maxImages, undefined, variant)
 
       const result = await evaluateTechniqueSet({
         checkpoint: flags.checkpoint,
@@ -84,6 +89,8 @@ Errors are top-1 / top-5 in percent with 95% Wilson intervals.`
         outDir,
         batchSize: flags['batch-size'] ?? profile?.evalBatchSize,
         maxImages,
+        split,
+        denseFit: flags['dense-fit'] as DenseFit | undefined,
         dtype: flags.fp16 ? 'float16' : 'float32',
         onPart: (t, q, i, count) => {
           if (!this.jsonEnabled()) this.logToStderr(`[${i + 1}/${count}] ${t} Q=${q}`)

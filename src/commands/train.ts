@@ -5,13 +5,14 @@ import {backendFlag} from '../cli/backend-flag.js'
 import {failOneLine} from '../cli/errors.js'
 import {DataError} from '../data/errors.js'
 import {ensureDataset} from '../data/ensureDataset.js'
-import {indexImageFolder} from '../data/imageFolder.js'
+import {indexImageFolder, requireTwoClasses} from '../data/imageFolder.js'
 import {ExperimentFileError} from '../experiments/errors.js'
 import {scaleLabel} from '../experiments/labels.js'
 import {loadProfile} from '../experiments/profile.js'
 import {CONFIG_NAMES} from '../models/index.js'
 import type {ConfigName} from '../models/types.js'
-import {runsRoot} from '../runner/paths.js'
+import {runDirOf} from '../runner/paths.js'
+import {checkTempDir, checkWritable, FolderAccessError} from '../runner/writable.js'
 import {DiskFullError} from '../train/atomic-write.js'
 import {CheckpointError, readCheckpointHeader} from '../train/checkpoint.js'
 import {abortOnSigint} from '../train/interrupt.js'
@@ -65,13 +66,16 @@ export default class Train extends Command {
       const scale = parseTrainScale(flags.scale)
       const dataRoot = await ensureDataset(flags.data ?? profile.dataset, undefined, {log: (l) => this.logToStderr(l)})
       const index = await indexImageFolder(dataRoot)
+      requireTwoClasses(index)
       let initFrom: {checkpoint: string; config: ConfigName} | undefined
       if (flags['init-from'] !== undefined) {
         const checkpoint = path.resolve(flags['init-from'])
         initFrom = {checkpoint, config: (await readCheckpointHeader(checkpoint)).net.config}
       }
       const scaleText = Array.isArray(scale) ? `${scale[0]}-${scale[1]}` : String(scale)
-      const outDir = path.resolve(flags.out ?? path.join(runsRoot(), profile.name, 'train', `${config}-s${scaleText}`))
+      const outDir = path.resolve(flags.out ?? path.join(runDirOf(profile.name), 'train', `${config}-s${scaleText}`))
+      checkWritable(outDir, 'the output folder', flags.out === undefined ? 'set VGG_REPRO_RUNS to a writable folder' : 'pass a writable --out')
+      checkTempDir()
       const job = trainJobFromProfile({config, scale, profile, dataRoot, numClasses: index.classes.length, outDir, initFrom, epochs: flags.epochs})
 
       if (!this.jsonEnabled()) {
@@ -106,7 +110,8 @@ export default class Train extends Command {
         error instanceof DiskFullError ||
         error instanceof BackendError ||
         error instanceof DataError ||
-        error instanceof ExperimentFileError
+        error instanceof ExperimentFileError ||
+        error instanceof FolderAccessError
       ) {
         return failOneLine(this, error.message)
       }

@@ -33,6 +33,8 @@ export class DecodedCache {
   private readonly state: Int32Array
   private saving: Promise<void> | undefined
   saveError: string | undefined
+  /** why a saved file was not used (damaged): it is decoded again and rewritten */
+  rebuilt: string | undefined
 
   private constructor(
     private readonly o: DecodedCacheOptions,
@@ -68,19 +70,24 @@ export class DecodedCache {
     if (bytes > o.maxBytes) {
       return {off: `decoded cache needs ${mb(bytes)} MB, over the ${mb(o.maxBytes)} MB cap: decoding every epoch`}
     }
+    let rebuilt: string | undefined
     if (reusable && bytes === h.bytes) {
       const cache = new DecodedCache(o, entries, slots, bytes, true)
       try {
-        await readDecodedPixels(file!, onDisk!.dataStart, cache.chunks())
+        if (h.sha256 === undefined) throw new Error(`${file}: no checksum`)
+        await readDecodedPixels(file!, onDisk!.dataStart, cache.chunks(), h.sha256)
         entries.forEach((e, i) => {
           if (e.ok) cache.state[i] = SLOT_READY
         })
         return cache
-      } catch {
-        // Unreadable after all (replaced or cut meanwhile): decode afresh and rewrite it.
+      } catch (e) {
+        // Damaged, or replaced or cut meanwhile: decode afresh and rewrite it.
+        rebuilt = `${oneLine(e instanceof Error ? e.message : String(e))}: decoding the images again`
       }
     }
-    return new DecodedCache(o, entries, slots, bytes, false)
+    const cache = new DecodedCache(o, entries, slots, bytes, false)
+    cache.rebuilt = rebuilt
+    return cache
   }
 
   slot(i: number): CacheSlot | undefined {

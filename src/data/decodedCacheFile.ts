@@ -1,11 +1,22 @@
 // On-disk form of a decoded-image cache: one file, so a single rename publishes it
 // atomically (an index beside a pixel file could be seen half-updated).
 // Layout: 'VGGDEC01' | header length (uint32 LE) | header JSON | zero pad to 8 | pixels.
-// The pixels are the entries' uint8 RGB images, back to back in entry order.
+// The pixels are the entries' uint8 RGB images, back to back in entry order; the
+// header holds their sha256, so bytes damaged after writing (same size) are noticed.
+import {createHash} from 'node:crypto'
 import {open, rename, rm} from 'node:fs/promises'
 
 const MAGIC = 'VGGDEC01'
-export const DECODED_FILE_VERSION = 1
+/** 2: with the pixels' sha256 (version 1 files, size-checked only, are rebuilt) */
+export const DECODED_FILE_VERSION = 2
+
+/** The pixel section does not match the checksum in its header. */
+export class DecodedChecksumError extends Error {
+  constructor(file: string) {
+    super(`${file}: pixel bytes do not match the checksum in its header (damaged)`)
+    this.name = 'DecodedChecksumError'
+  }
+}
 
 export interface DecodedFileEntry {
   /** path relative to the dataset root */
@@ -23,6 +34,8 @@ export interface DecodedFileHeader {
   side: number
   /** total pixel bytes after the header */
   bytes: number
+  /** sha256 (hex) of the pixel bytes; set by writeDecodedFile */
+  sha256?: string
   entries: DecodedFileEntry[]
 }
 
@@ -31,7 +44,9 @@ export type PixelChunks = Uint8Array[]
 
 /** Write atomically: temp file in the same folder, then rename. */
 export async function writeDecodedFile(file: string, header: DecodedFileHeader, chunks: PixelChunks): Promise<void> {
-  const json = Buffer.from(JSON.stringify(header))
+  const sha = createHash('sha256')
+  for (const c of chunks) sha.update(c)
+  const json = Buffer.from(JSON.stringify({...header, sha256: sha.digest('hex')}))
   const pre = Buffer.alloc(pad8(12 + json.length))
   pre.write(MAGIC, 0, 'latin1')
   pre.writeUInt32LE(json.length, 8)
@@ -76,9 +91,13 @@ export async function readDecodedHeader(file: string): Promise<{header: DecodedF
   }
 }
 
-/** Fill the chunks from the file's pixel section (they must add up to header.bytes). */
-export async function readDecodedPixels(file: string, dataStart: number, chunks: PixelChunks): Promise<void> {
+/**
+ * Fill the chunks from the file's pixel section (they must add up to header.bytes);
+ * throws DecodedChecksumError when they do not hash to `sha256`.
+ */
+export async function readDecodedPixels(file: string, dataStart: number, chunks: PixelChunks, sha256?: string): Promise<void> {
   const fh = await open(file, 'r')
+  const sha = createHash('sha256')
   try {
     let pos = dataStart
     for (const c of chunks) {
@@ -89,7 +108,9 @@ export async function readDecodedPixels(file: string, dataStart: number, chunks:
         done += bytesRead
       }
       pos += c.length
+      sha.update(c)
     }
+    if (sha256 !== undefined && sha.digest('hex') !== sha256) throw new DecodedChecksumError(file)
   } finally {
     await fh.close()
   }

@@ -3,7 +3,7 @@
 import {mkdir, mkdtemp, readdir, rename, rm, stat} from 'node:fs/promises'
 import path from 'node:path'
 import {defaultCacheDir} from './cacheDir.js'
-import {downloadFile, type ExpectedFile} from './download.js'
+import {downloadFile, type DownloadOptions, type ExpectedFile} from './download.js'
 import {DataError, oneLine} from './errors.js'
 import {extractTgz} from './extractTgz.js'
 
@@ -38,6 +38,8 @@ export interface EnsureDatasetOptions {
   progress?: boolean
   /** one-line status messages (default: none) */
   log?: (line: string) => void
+  /** stall timeout and retries of the download (tests) */
+  download?: Pick<DownloadOptions, 'stallMs' | 'attempts' | 'retryDelayMs'>
 }
 
 async function isDir(p: string): Promise<boolean> {
@@ -70,7 +72,7 @@ export async function ensureDataset(
     const archive = path.join(work, known.archive)
     opts.log?.(`downloading ${url}`)
     try {
-      await downloadFile(url, archive, {expected: opts.expected ?? known.expected, progress: opts.progress})
+      await downloadFile(url, archive, {expected: opts.expected ?? known.expected, progress: opts.progress, log: opts.log, ...opts.download})
     } catch (e) {
       const why = oneLine(e instanceof Error ? errorText(e) : String(e))
       throw new DataError(`cannot download ${nameOrPath} from ${url} (${why}): put the extracted ${known.folder}/ folder (with train/ and val/) at ${final}, or pass --data DIR`)

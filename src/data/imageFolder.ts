@@ -1,6 +1,6 @@
 // ImageFolder layout reader: <root>/train/<class>/**/<image>, <root>/val/<class>/**/<image>.
 import {createHash} from 'node:crypto'
-import {readdir, stat} from 'node:fs/promises'
+import {readdir, realpath, stat} from 'node:fs/promises'
 import path from 'node:path'
 import {DataError} from './errors.js'
 
@@ -43,16 +43,24 @@ async function isDir(p: string): Promise<boolean> {
 
 interface FileEntry { rel: string; abs: string; size: number }
 
-/** Image files below dir (recursive, symlinks followed), dotfiles skipped (e.g. macOS ._x.jpg). */
-async function listImages(dir: string, relDir: string, out: FileEntry[]): Promise<void> {
+/**
+ * Image files below dir (recursive, symlinks followed), dotfiles skipped (e.g. macOS
+ * ._x.jpg). A symlink back to a folder being listed (a loop), or to the split or
+ * dataset folder, is not followed: it would list the same images again and again,
+ * or other classes' images, under this class's label.
+ */
+async function listImages(dir: string, relDir: string, out: FileEntry[], ancestors: Set<string> = new Set()): Promise<void> {
+  const real = await realpath(dir)
+  if (ancestors.has(real)) return
+  const inside = new Set(ancestors).add(real)
   const names = (await readdir(dir)).sort(byCodePoint)
   for (const name of names) {
     if (name.startsWith('.')) continue
     const abs = path.join(dir, name)
     const rel = `${relDir}/${name}`
     const st = await stat(abs).catch(() => undefined)
-    if (st === undefined) continue // dangling symlink
-    if (st.isDirectory()) await listImages(abs, rel, out)
+    if (st === undefined) continue // dangling symlink (or a link cycle the OS refuses: ELOOP)
+    if (st.isDirectory()) await listImages(abs, rel, out, inside)
     else if (st.isFile() && isImageFile(name)) out.push({rel, abs, size: st.size})
   }
 }
@@ -78,6 +86,7 @@ export async function indexImageFolder(root: string): Promise<ImageFolderIndex> 
   const classes = await classFolders(path.join(abs, 'train'))
   if (classes.length === 0) throw new DataError(`no class folders in ${path.join(abs, 'train')}`)
   const labelOf = new Map(classes.map((c, i) => [c, i]))
+  const rootReal = await realpath(abs)
   const hash = createHash('sha256')
   const splits: Record<'train' | 'val', Sample[]> = {train: [], val: []}
   for (const split of ['train', 'val'] as const) {
@@ -89,7 +98,7 @@ export async function indexImageFolder(root: string): Promise<ImageFolderIndex> 
         throw new DataError(`val class "${cls}" (${path.join(splitDir, cls)}) has no folder in ${path.join(abs, 'train')}`)
       }
       const files: FileEntry[] = []
-      await listImages(path.join(splitDir, cls), `${split}/${cls}`, files)
+      await listImages(path.join(splitDir, cls), `${split}/${cls}`, files, new Set([rootReal, await realpath(splitDir)]))
       if (files.length === 0) {
         throw new DataError(`empty class folder: ${path.join(splitDir, cls)} has no JPEG/PNG/WebP images`)
       }
@@ -101,4 +110,16 @@ export async function indexImageFolder(root: string): Promise<ImageFolderIndex> 
   }
   if (splits.val.length === 0) throw new DataError(`no class folders in ${path.join(abs, 'val')}`)
   return {root: abs, classes, train: splits.train, val: splits.val, id: hash.digest('hex').slice(0, 16)}
+}
+
+/**
+ * Training and evaluation need at least two classes; checked before a run starts,
+ * not when the first evaluation fails hours later. (Statistics alone do not.)
+ */
+export function requireTwoClasses(index: Pick<ImageFolderIndex, 'root' | 'classes'>): void {
+  if (index.classes.length < 2) {
+    throw new DataError(
+      `${path.join(index.root, 'train')} has ${index.classes.length} class folder (${index.classes.join(', ')}): training and evaluation need at least 2 classes`,
+    )
+  }
 }

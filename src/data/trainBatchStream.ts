@@ -201,7 +201,7 @@ export class TrainBatchStream {
     const c = this.cacheNow
     if (c === undefined) return {mode: 'pending', side, bytes: 0, fromDisk: false, decodes}
     if (!(c instanceof DecodedCache)) return {mode: 'off', side, bytes: 0, fromDisk: false, decodes, reason: c.off}
-    return {mode: 'memory', side, bytes: c.bytes, fromDisk: c.fromDisk, decodes, reason: c.saveError}
+    return {mode: 'memory', side, bytes: c.bytes, fromDisk: c.fromDisk, decodes, reason: c.saveError ?? c.rebuilt}
   }
 
   /** Unreadable training images met so far (each file once). */

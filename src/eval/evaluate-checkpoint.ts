@@ -5,10 +5,12 @@ import {balancedSubset} from '../data/balancedSubset.js'
 import {CorruptImageError} from '../data/errors.js'
 import {loadEvalImage} from '../data/evalImage.js'
 import {indexImageFolder, type ImageFolderIndex} from '../data/imageFolder.js'
+import {carveMinival} from '../data/minival.js'
 import {datasetStats} from '../data/stats.js'
 import {VggNet, fastForward} from '../models/index.js'
 import {loadCheckpoint} from '../train/checkpoint.js'
 import type {BatchLimits} from './batch-plan.js'
+import type {DenseFit} from './dense.js'
 import {errorsFromPosteriors} from './error-rates.js'
 import {EvalInputError} from './errors.js'
 import {evaluateNet, type EvalSample} from './evaluate-net.js'
@@ -38,6 +40,13 @@ export interface EvaluateCheckpointOptions {
   dtype?: PosteriorDtype
   /** an index of dataRoot built already (saves re-listing the folder per Q) */
   index?: ImageFolderIndex
+  /**
+   * 'minival': score the training images the checkpoint's run held out (protocol
+   * ablations measure there, so choosing a protocol never looks at val/). Default 'val'.
+   */
+  split?: 'val' | 'minival'
+  /** dense evaluation's fit to 32-pixel cells (protocol ablations; default DEFAULT_DENSE_FIT) */
+  denseFit?: DenseFit
 }
 
 function sameList(a: readonly string[], b: readonly string[]): boolean {
@@ -57,7 +66,8 @@ export async function evaluateCheckpoint(opts: EvaluateCheckpointOptions): Promi
   // The training set's mean (stored with the checkpoint) is what the net saw.
   const meanRgb = ckpt.meanRgb ?? (await datasetStats(index)).meanRgb
   // Classes in turn, so a capped set stays balanced (the index is sorted by class).
-  const val = balancedSubset(index.val, opts.maxImages)
+  const pool = opts.split === 'minival' ? carveMinival(index, ckpt.job.minivalImages).minival : index.val
+  const val = balancedSubset(pool, opts.maxImages)
   const samples: EvalSample[] = val.map((s) => ({id: path.relative(index.root, s.path).split(path.sep).join('/'), path: s.path, label: s.label}))
 
   const net = new VggNet(ckpt.net, ckpt.weights)
@@ -80,6 +90,7 @@ export async function evaluateCheckpoint(opts: EvaluateCheckpointOptions): Promi
       scale: opts.scale,
       load: (p, q) => loadEvalImage(p, q, {meanRgb}),
       isCorrupt: (e) => e instanceof CorruptImageError,
+      denseFit: opts.denseFit,
       limits,
       onProgress: (p) => {
         bar.update(p)

@@ -3,7 +3,7 @@
 // multi-crop on the backend, read back only the [B, classes] posteriors.
 import * as tf from '@tensorflow/tfjs-core'
 import {DEFAULT_LIMITS, denseImagesPerCall, multiCropPlan, samplesPerCall, type BatchLimits} from './batch-plan.js'
-import {densePosteriors} from './dense.js'
+import {DEFAULT_DENSE_FIT, denseInputs, densePosteriors, type DenseFit} from './dense.js'
 import {EvalInputError} from './errors.js'
 import {distinctWindows, multiCropPosteriors} from './multi-crop.js'
 import {prefetchMap} from './prefetch.js'
@@ -38,6 +38,8 @@ export interface EvaluateNetOptions {
   prefetch?: number
   /** host bytes of decoded images waiting for a full group before the largest group is run anyway */
   maxPendingBytes?: number
+  /** how dense evaluation fits an image to whole 32-pixel cells (default DEFAULT_DENSE_FIT) */
+  denseFit?: DenseFit
   /** which load errors mean "corrupt image: skip and count" (others abort) */
   isCorrupt?: (error: unknown) => boolean
   onProgress?: (p: EvalProgress) => void
@@ -70,6 +72,7 @@ export async function evaluateNet(opts: EvaluateNetOptions): Promise<NetEvaluati
   }
   const limits: BatchLimits = {...DEFAULT_LIMITS, ...opts.limits}
   const isCorrupt = opts.isCorrupt ?? defaultIsCorrupt
+  const fit = opts.denseFit ?? DEFAULT_DENSE_FIT
   const numClasses = classes.length
   const total = samples.length
   const out = new Float32Array(total * numClasses)
@@ -79,7 +82,7 @@ export async function evaluateNet(opts: EvaluateNetOptions): Promise<NetEvaluati
   // Repeated grid windows (Q near crop) are computed once, so fewer crops per image.
   const groupSize = (h: number, w: number) =>
     technique === 'dense'
-      ? denseImagesPerCall(net, h, w, limits)
+      ? denseImagesPerCall(net, denseInputs(h, w, fit).height, denseInputs(h, w, fit).width, limits)
       : multiCropPlan(net, limits, 2 * distinctWindows(h, w, net.spec.crop).length).imagesPerGroup
   const maxPendingBytes = opts.maxPendingBytes ?? 256 * 1024 * 1024
 
@@ -104,7 +107,8 @@ export async function evaluateNet(opts: EvaluateNetOptions): Promise<NetEvaluati
     const probs = tf.tidy(() => {
       const x = tf.tensor4d(host, [group.length, h, w, 3])
       if (technique === 'multi-crop') return multiCropPosteriors(net, x, cropsPerCall)
-      return densePosteriors(net, x, samplesPerCall(net, h, w, limits) < 2)
+      const size = denseInputs(h, w, fit)
+      return densePosteriors(net, x, samplesPerCall(net, size.height, size.width, limits) < 2, fit)
     })
     const values = (await probs.data()) as Float32Array
     probs.dispose()

@@ -24,6 +24,9 @@ export function loadClaims(file: string, tables: TableSpec[], requireAll = false
   return parsed.claims.map((claim, i) => {
     if (ids.has(claim.id)) throw source.error(['claims', i, 'id'], `duplicate claim id "${claim.id}"`)
     ids.add(claim.id)
+    if (claim.margin === undefined && claim.comparisons.some((c) => c.expect === 'not-lower')) {
+      throw source.error(['claims', i], `claim "${claim.id}" has a 'not-lower' comparison: give its equivalence margin (margin: {relative: ...} or {points: ...})`)
+    }
     claim.comparisons.forEach((cmp, j) => {
       for (const key of ['subject', 'reference'] as const) {
         const ref = cmp[key]

@@ -9,7 +9,8 @@ const positiveInt = z.number().int().positive()
 const fraction = z.number().min(0).max(1)
 
 export const profileSchema = z.strictObject({
-  name: z.string().min(1),
+  // Joined into runs/<name> and results/<name>: no "/", "..", capitals or spaces.
+  name: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, {error: 'profile names are lower-case letters, digits and "-" (they name folders)'}),
   description: z.string(),
   dataset: z.string().min(1),
   numClasses: z.number().int().min(2),
@@ -22,8 +23,12 @@ export const profileSchema = z.strictObject({
     initial: positive,
     finetune: positive,
     decayFactor: positive.max(1),
-    maxDecays: z.number().int().min(0),
-    patience: z.number().int().min(0),
+    schedule: z.discriminatedUnion('kind', [
+      // lr x decayFactor after each listed fraction of a stage's epochs (fine-tunes stop at the base stage's final lr)
+      z.strictObject({kind: z.literal('step'), decayAt: z.array(z.number().gt(0).lt(1)).min(1)}),
+      // the paper's rule on the minival: decay after `patience` epochs without a gain of more than minDelta (fraction)
+      z.strictObject({kind: z.literal('plateau'), patience: positiveInt, maxDecays: z.number().int().min(0), minDelta: fraction.default(0)}),
+    ]),
   }),
   momentum: fraction,
   weightDecay: z.number().min(0),
@@ -35,9 +40,15 @@ export const profileSchema = z.strictObject({
   ]),
   maxTrainImages: positiveInt.optional(),
   maxValImages: positiveInt.optional(),
+  /** training images held out (class-balanced) for per-epoch validation and the plateau schedule */
+  minivalImages: positiveInt,
   evalBatchSize: positiveInt,
   seed: z.number().int().min(0),
+  /** train net A with this many seeds in all to measure training-run noise for the claims */
+  seedNoise: z.strictObject({seeds: z.number().int().min(2).max(10)}).optional(),
   timeBudgetMinutes: positive.optional(),
+  /** what a run of this profile can and cannot show (printed in summary.md) */
+  scope: z.string().min(1).optional(),
   slurm: slurmSchema.optional(),
 })
 
@@ -83,7 +94,10 @@ export const claimsFileSchema = z.strictObject({
         id: z.string().min(1),
         text: z.string().min(1),
         section: z.string().min(1),
-        metric: z.enum(['top1', 'top5', 'both']),
+        /** the metric the verdict is judged on; the other is reported alongside */
+        primary: z.enum(['top1', 'top5']),
+        margin: z.union([z.strictObject({points: positive}), z.strictObject({relative: positive.max(1)})]).optional(),
+        marginReason: z.string().min(1).optional(),
         comparisons: z
           .array(z.strictObject({subject: rowRef, reference: rowRef, expect: z.enum(['lower', 'not-lower'])}))
           .min(1),

@@ -12,6 +12,11 @@ import type {SlurmResources} from './slurm-resources.js'
 
 export type InitSpec = {kind: 'normal'; std: number} | {kind: 'glorot'}
 
+/** A profile's lr schedule: fixed decays at fractions of each stage, or the paper's plateau rule. */
+export type LrSchedule =
+  | {kind: 'step'; decayAt: number[]}
+  | {kind: 'plateau'; patience: number; maxDecays: number; minDelta: number}
+
 export interface Profile {
   name: string
   description: string
@@ -28,7 +33,7 @@ export interface Profile {
   batchSize: number
   /** caps per stage (paper 74 for all) */
   epochs: {base: number; s384: number; jitter: number}
-  lr: {initial: number; finetune: number; decayFactor: number; maxDecays: number; patience: number}
+  lr: {initial: number; finetune: number; decayFactor: number; schedule: LrSchedule}
   momentum: number
   weightDecay: number
   dropout: number
@@ -37,10 +42,16 @@ export interface Profile {
   /** optional caps (smoke) */
   maxTrainImages?: number
   maxValImages?: number
+  /** training images held out as the minival (per-epoch validation, plateau schedule) */
+  minivalImages: number
   evalBatchSize: number
   seed: number
+  /** net A trained with `seeds` seeds in all: the measured training-run noise the claims' intervals include */
+  seedNoise?: {seeds: number}
   /** optional wall-time budget of `all` on this profile; `plan` compares its estimate to it (addition to the contract) */
   timeBudgetMinutes?: number
+  /** what a run of this profile can and cannot show (printed in summary.md) */
+  scope?: string
   /** sbatch resources per job kind for `--executor slurm` (addition to the contract) */
   slurm?: SlurmResources
 }
@@ -95,11 +106,10 @@ export interface TableSpec {
  * A qualitative claim of the paper, checked against reproduced rows.
  *
  * Every comparison names two rows as `<table>/<id>`; `expect: 'lower'` means the
- * paper says `subject` has a lower error than `reference`, `expect: 'not-lower'`
- * means the paper says `subject` does not improve on `reference` (e.g. LRN on A).
- * The report module gives each comparison a verdict (holds / fails / within noise,
- * using the confidence intervals) and the claim the combined verdict: it holds
- * when every comparison holds. `metric` says which error(s) the claim is about.
+ * paper says `subject` has a lower error than `reference`; `expect: 'not-lower'` means
+ * the paper says `subject` does not improve on `reference` (LRN on A): by less than
+ * the claim's equivalence `margin`. The report judges the claim on its `primary`
+ * metric (the other is shown, not counted) by the rule in src/report/claim-stats.ts.
  */
 export interface ClaimComparison {
   subject: string
@@ -107,13 +117,19 @@ export interface ClaimComparison {
   expect: 'lower' | 'not-lower'
 }
 
+/** Equivalence margin of a "does not improve" claim: points of error, or a fraction of the reference's error. */
+export type ClaimMargin = {points: number} | {relative: number}
+
 export interface Claim {
   id: string
   /** the paper's statement, one sentence */
   text: string
   /** paper section, e.g. "4.1" */
   section: string
-  metric: 'top1' | 'top5' | 'both'
+  primary: 'top1' | 'top5'
+  margin?: ClaimMargin
+  /** why the margin is what it is (shown in the report) */
+  marginReason?: string
   comparisons: ClaimComparison[]
   source: {file: string; line: number}
 }

@@ -1,28 +1,36 @@
-// Claims as Markdown: one summary line per claim, then each claim's comparisons.
+// Claims as Markdown: one summary line per claim, then each claim's comparisons on its
+// primary metric (which vote) and on the other metric (shown only).
 import type {CheckResult, ClaimResult} from './claims.js'
 import {signed} from './format.js'
 import {markdownTable} from './markdown-util.js'
+import type {TrainingNoise} from './training-noise.js'
+
+const METRIC = {top1: 'top-1', top5: 'top-5'} as const
 
 function counts(r: ClaimResult): string {
-  const n = (v: string) => r.checks.filter((c) => c.verdict === v).length
-  const parts = [['holds', n('holds')], ['within noise', n('within noise')], ['fails', n('fails')], ['pending', n('pending')]]
+  const primary = r.checks.filter((c) => c.primary)
+  const n = (v: string) => primary.filter((c) => c.verdict === v).length
+  const parts = [['go the paper\'s way', n('holds')], ['inconclusive', n('within noise')], ['contradict it', n('fails')], ['pending', n('pending')]] as const
   return parts.filter(([, k]) => k !== 0).map(([v, k]) => `${k} ${v}`).join(', ')
 }
 
-const EXPECT_TEXT = {lower: 'lower error', 'not-lower': 'not lower'} as const
+function pooledText(r: ClaimResult): string {
+  if (r.pooled === undefined) return ''
+  const {effect, ci} = r.pooled
+  return `${signed(effect)} [${signed(ci[0])}, ${signed(ci[1])}]`
+}
 
 export function claimsSummaryMarkdown(results: readonly ClaimResult[]): string {
   if (results.length === 0) return '_No claims were given._'
   return markdownTable(
-    ['claim', 'paper §', 'metric', 'verdict', 'checks (comparison × metric)'],
-    results.map((r) => [r.claim.text, r.claim.section, r.claim.metric, `**${r.verdict}**`, counts(r)]),
+    ['claim', 'paper §', 'metric', 'pooled effect [95% CI]', 'verdict', 'comparisons'],
+    results.map((r) => [r.claim.text, r.claim.section, METRIC[r.claim.primary], pooledText(r), `**${r.verdict}**`, counts(r)]),
+    ['l', 'l', 'l', 'r', 'l', 'l'],
   )
 }
 
-function deltaText(c: CheckResult): string {
-  if (c.d === undefined) return ''
-  const ci = c.ci ? ` [${signed(c.ci[0])}, ${signed(c.ci[1])}]` : ''
-  return `${signed(c.d)}${ci}`
+function interval(ci: [number, number] | undefined): string {
+  return ci ? ` [${signed(ci[0])}, ${signed(ci[1])}]` : ''
 }
 
 function nText(c: CheckResult): string {
@@ -37,31 +45,75 @@ function ruleText(c: CheckResult): string {
   return ''
 }
 
-export function claimDetailsMarkdown(r: ClaimResult): string {
-  const head = `### ${r.claim.text} — **${r.verdict}**\n\n_Claim \`${r.claim.id}\`, paper section ${r.claim.section}._`
-  const table = markdownTable(
-    ['subject', 'reference', 'expected of subject', 'metric', 'paper Δ', 'reproduced Δ [95% CI]', 'n', 'rule', 'verdict'],
-    r.checks.map((c) => [
-      c.subject,
-      c.reference,
-      EXPECT_TEXT[c.expect],
-      c.metric === 'top1' ? 'top-1' : 'top-5',
-      signed(c.paperD, 1),
-      deltaText(c),
-      nText(c),
-      ruleText(c),
-      c.verdict === 'pending' && c.reason ? `pending (${c.reason})` : c.verdict,
-    ]),
-    ['l', 'l', 'l', 'l', 'r', 'r', 'r', 'l', 'l'],
-  )
-  return `${head}\n\n${table}`
+function expected(c: CheckResult): string {
+  return c.expect === 'lower' ? 'lower error' : `not lower by ${c.margin !== undefined ? c.margin.toFixed(2) : 'the margin'} or more`
 }
 
-export function claimsMarkdown(results: readonly ClaimResult[]): string {
-  return [claimsSummaryMarkdown(results), ...results.map(claimDetailsMarkdown)].join('\n\n')
+function seText(c: CheckResult): string {
+  if (c.seSample === undefined) return ''
+  return `${c.seSample.toFixed(2)} / ${(c.seSeed ?? 0).toFixed(2)} (${c.noiseKind})`
+}
+
+function verdictText(c: CheckResult): string {
+  if (c.verdict === 'pending') return c.reason ? `pending (${c.reason})` : 'pending'
+  return {holds: "paper's way", fails: 'contradicts', 'within noise': 'inconclusive'}[c.verdict]
+}
+
+export function claimDetailsMarkdown(r: ClaimResult): string {
+  const margin = r.claim.margin
+  const marginLine =
+    margin === undefined ? '' : ` Equivalence margin: ${'points' in margin ? `${margin.points} points` : `${100 * margin.relative}% of the reference's error`}${r.claim.marginReason ? ` (${r.claim.marginReason})` : ''}.`
+  const head = `### ${r.claim.text} — **${r.verdict}**\n\n_Claim \`${r.claim.id}\`, paper section ${r.claim.section}; judged on ${METRIC[r.claim.primary]}.${marginLine}_` +
+    (r.pooled ? `\n\nPooled effect over the ${r.checks.filter((c) => c.primary).length} comparisons: ${pooledText(r)} points (${r.pooled.basis === 'per-image' ? 'per-image mean' : 'unpaired bound'}; s.e. image sample ${r.pooled.seSample.toFixed(2)}, training runs ${r.pooled.seSeed.toFixed(2)}).` : '')
+  const primary = markdownTable(
+    ['subject', 'reference', 'expected of subject', 'paper Δ', 'reproduced Δ [95% CI]', "effect, paper's way [95% CI]", 's.e. sample / runs', 'Holm p against', 'n', 'rule', 'comparison'],
+    r.checks.filter((c) => c.primary).map((c) => [
+      c.subject,
+      c.reference,
+      expected(c),
+      signed(c.paperD, 1),
+      c.d === undefined ? '' : `${signed(c.d)}${interval(c.ci)}`,
+      c.effect === undefined ? '' : `${signed(c.effect)}${interval(c.effectCi)}`,
+      seText(c),
+      c.holmP === undefined ? '' : c.holmP < 0.001 ? '<0.001' : c.holmP.toFixed(3),
+      nText(c),
+      ruleText(c),
+      verdictText(c),
+    ]),
+    ['l', 'l', 'l', 'r', 'r', 'r', 'r', 'r', 'r', 'l', 'l'],
+  )
+  const other = r.checks.filter((c) => !c.primary)
+  const secondary = other.length === 0 ? '' : `\n\n${METRIC[other[0].metric]} (shown, not counted):\n\n` + markdownTable(
+    ['subject', 'reference', 'paper Δ', 'reproduced Δ [95% CI]', 'comparison'],
+    other.map((c) => [c.subject, c.reference, signed(c.paperD, 1), c.d === undefined ? '' : `${signed(c.d)}${interval(c.ci)}`, verdictText(c)]),
+    ['l', 'l', 'r', 'r', 'l'],
+  )
+  return `${head}\n\n${primary}${secondary}`
+}
+
+/** Where the training-run part of the intervals comes from. */
+export function trainingNoiseMarkdown(noise: TrainingNoise | {unavailable: string} | undefined): string {
+  if (noise === undefined || 'unavailable' in noise) {
+    return `**Training-run noise:** ${noise?.unavailable ?? 'not measured'}. The intervals cover the sampling of validation images only; a second training run of the same net could move an error by more than they show.`
+  }
+  const runs = noise.runs
+    .filter((r) => r.single && r.multi)
+    .map((r) => `seed ${r.seed}: ${r.single!.top1Err.toFixed(2)} / ${r.multi!.top1Err.toFixed(2)}`)
+    .join('; ')
+  return (
+    `**Training-run noise** (measured in this run): net A trained with ${noise.seeds} seeds and scored as in Table 3 (dense, Q = S) and Table 4 (dense, Q = S-32, S, S+32), top-1 error ${runs}. ` +
+    `Standard deviation over the seeds (${noise.seeds - 1} degrees of freedom): of a net's error ${noise.between.top1.toFixed(2)} points top-1 (${noise.between.top5.toFixed(2)} top-5); ` +
+    `of an evaluation difference on the same net ${noise.within.top1.toFixed(2)} points top-1 (${noise.within.top5.toFixed(2)} top-5). ` +
+    'A comparison of two separately trained nets adds √2 times the first in quadrature to its image-sample standard error; a comparison of one net (or set of nets) evaluated two ways adds the second. ' +
+    "Net A's noise stands for every net's: an assumption, and with few seeds a rough one."
+  )
 }
 
 /** Only the per-claim comparison tables (the summary puts them after the tables). */
 export function claimDetailsAllMarkdown(results: readonly ClaimResult[]): string {
   return results.map(claimDetailsMarkdown).join('\n\n')
+}
+
+export function claimsMarkdown(results: readonly ClaimResult[]): string {
+  return [claimsSummaryMarkdown(results), ...results.map(claimDetailsMarkdown)].join('\n\n')
 }

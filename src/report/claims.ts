@@ -1,40 +1,57 @@
-// Verdicts for the paper's qualitative claims (declared as data in experiments/types.ts).
-// A claim is a list of row comparisons, each judged on top-1, top-5 or both as the
-// claim says: image by image (paired.ts) when both rows' posterior files are loaded
-// and cover the same images, else by the independent-interval rule of comparison.ts.
+// Verdicts for the paper's qualitative claims (experiments/claims.yaml), by the rule in
+// claim-stats.ts: one primary metric, effects oriented the paper's way, per-image paired
+// noise plus measured training-run noise, a pooled test over the claim's comparisons for
+// "holds" and Holm-corrected comparisons for "fails". Rows whose posterior files cannot
+// be paired fall back to their independent intervals (comparison.ts), conservatively.
 import type {Claim, ClaimComparison} from '../experiments/types.js'
-import {compare, type ComparisonVerdict} from './comparison.js'
-import {pairedDifference, pairedVerdict} from './paired.js'
+import {Z95} from '../eval/wilson.js'
+import {ci95, claimStats, totalSe, type Effect, type Pooled} from './claim-stats.js'
+import {noiseLevel, type ComparisonVerdict} from './comparison.js'
+import {pairedDifference} from './paired.js'
 import {pairingProblem} from './per-image-errors.js'
 import type {PerImageByRow} from './per-image-load.js'
 import {rowRef, type RowResult} from './row-result.js'
+import type {TrainingNoise} from './training-noise.js'
 
 export type {Claim}
 export type ClaimVerdict = ComparisonVerdict | 'pending'
+export type Metric = 'top1' | 'top5'
 
 export interface CheckResult {
   subject: string
   reference: string
   expect: ClaimComparison['expect']
-  metric: 'top1' | 'top5'
+  metric: Metric
+  /** the claim's primary metric: only these checks vote */
+  primary: boolean
+  /** holds: its own 95% interval is on the paper's side; fails: contradicts after Holm; else within noise */
   verdict: ClaimVerdict
   /** reference - subject error, percentage points (positive: subject better) */
   d?: number
-  /** half-width of the 95% interval of d under the rule used */
+  /** half-width of the 95% interval of d (image sample and training noise) */
   noise?: number
-  /** 95% interval of d: paired (per-image differences) or d ± noise (unpaired) */
+  /** 95% interval of d */
   ci?: [number, number]
+  /** the effect in the paper's direction (d, or margin - d for 'not-lower'), with its 95% interval */
+  effect?: number
+  effectCi?: [number, number]
+  /** 'not-lower' only: the equivalence margin in points */
+  margin?: number
+  /** standard errors of d: image sample, training runs */
+  seSample?: number
+  seSeed?: number
+  /** which training noise applies: two separately trained nets, or one net evaluated two ways */
+  noiseKind?: 'between nets' | 'same nets' | 'none'
+  /** one-sided p-value against the paper's direction, and Holm-adjusted over the claim's comparisons */
+  pAgainst?: number
+  holmP?: number
   /** images behind the errors: [subject, reference] (equal when paired) */
   n?: [subject: number, reference: number]
-  /** 'paired': image by image; 'unpaired': the two rows' independent intervals */
   rule?: 'paired' | 'unpaired'
-  /** why the check could not be paired */
   unpairedReason?: string
-  /** paired only: images only the subject gets right / only the reference gets right */
   discordant?: {better: number; worse: number}
   /** the same difference in the paper's numbers */
   paperD?: number
-  /** why a check is pending */
   reason?: string
 }
 
@@ -42,10 +59,14 @@ export interface ClaimResult {
   claim: Claim
   verdict: ClaimVerdict
   checks: CheckResult[]
+  /** the primary metric's pooled effect (absent while pending) */
+  pooled?: Pooled
 }
 
-function metricsOf(claim: Claim): ('top1' | 'top5')[] {
-  return claim.metric === 'both' ? ['top1', 'top5'] : [claim.metric]
+export interface ClaimContext {
+  perImage?: PerImageByRow
+  /** measured training-run noise, or why there is none */
+  noise?: TrainingNoise | {unavailable: string}
 }
 
 function pendingReason(ref: string, row: RowResult | undefined): string | undefined {
@@ -55,71 +76,116 @@ function pendingReason(ref: string, row: RowResult | undefined): string | undefi
   return undefined
 }
 
-type Judged = Pick<CheckResult, 'verdict' | 'd' | 'noise' | 'ci' | 'n' | 'rule' | 'unpairedReason' | 'discordant'>
-
-/** The paired judgement, or why there is none. */
-function paired(c: ClaimComparison, metric: 'top1' | 'top5', perImage: PerImageByRow | undefined): Judged | string {
-  if (perImage === undefined) return 'posterior files not loaded'
-  const s = perImage.get(c.subject)
-  const r = perImage.get(c.reference)
-  if (s === undefined || r === undefined) return 'posterior files not loaded'
-  if ('unavailable' in s) return `${c.subject}: ${s.unavailable}`
-  if ('unavailable' in r) return `${c.reference}: ${r.unavailable}`
-  const problem = pairingProblem(s, r)
-  if (problem !== undefined) return problem
-  const p = pairedDifference(s[metric], r[metric])
-  return {
-    verdict: pairedVerdict(p, c.expect),
-    d: p.d,
-    noise: (p.ci[1] - p.ci[0]) / 2,
-    ci: p.ci,
-    n: [p.n, p.n],
-    rule: 'paired',
-    discordant: {better: p.better, worse: p.worse},
-  }
+/** Rows computed from the same trained nets differ only in how they were evaluated. */
+export function sameTrainedNets(a: RowResult, b: RowResult): boolean {
+  const nets = (r: RowResult) => new Set(r.jobs.filter((j) => j.kind === 'train').map((j) => j.key))
+  const [x, y] = [nets(a), nets(b)]
+  return x.size === y.size && [...x].every((k) => y.has(k))
 }
 
-function check(c: ClaimComparison, metric: 'top1' | 'top5', byRef: Map<string, RowResult>, perImage: PerImageByRow | undefined): CheckResult {
+function seedSe(noise: ClaimContext['noise'], metric: Metric, same: boolean): {se: number; kind: CheckResult['noiseKind']} {
+  if (noise === undefined || 'unavailable' in noise) return {se: 0, kind: 'none'}
+  return same ? {se: noise.within[metric], kind: 'same nets'} : {se: Math.SQRT2 * noise.between[metric], kind: 'between nets'}
+}
+
+interface Measured {
+  check: CheckResult
+  effect: Effect
+}
+
+/** d and its image-sample error: paired when both rows' per-image errors line up, else from the intervals. */
+function difference(c: ClaimComparison, metric: Metric, subj: RowResult, ref: RowResult, perImage: PerImageByRow | undefined) {
+  const s = perImage?.get(c.subject)
+  const r = perImage?.get(c.reference)
+  let why = 'posterior files not loaded'
+  if (s !== undefined && r !== undefined) {
+    if ('unavailable' in s) why = `${c.subject}: ${s.unavailable}`
+    else if ('unavailable' in r) why = `${c.reference}: ${r.unavailable}`
+    else {
+      const problem = pairingProblem(s, r)
+      if (problem === undefined) {
+        const p = pairedDifference(s[metric], r[metric])
+        const perImage = new Float64Array(p.n)
+        for (let j = 0; j < p.n; j++) perImage[j] = r[metric][j] - s[metric][j]
+        return {d: p.d, seSample: (p.ci[1] - p.ci[0]) / 2 / Z95, n: [p.n, p.n] as [number, number], rule: 'paired' as const, perImage, discordant: {better: p.better, worse: p.worse}}
+      }
+      why = problem
+    }
+  }
+  const pick = (row: RowResult) => {
+    const x = row.reproduced!
+    return metric === 'top1' ? {err: x.top1Err, ci: x.top1Ci} : {err: x.top5Err, ci: x.top5Ci}
+  }
+  const [a, b] = [pick(subj), pick(ref)]
+  return {d: b.err - a.err, seSample: noiseLevel(a, b) / Z95, n: [subj.reproduced!.n, ref.reproduced!.n] as [number, number], rule: 'unpaired' as const, unpairedReason: why}
+}
+
+function measure(claim: Claim, c: ClaimComparison, metric: Metric, byRef: Map<string, RowResult>, ctx: ClaimContext): Measured | CheckResult {
   const subj = byRef.get(c.subject)
   const ref = byRef.get(c.reference)
-  const base: CheckResult = {subject: c.subject, reference: c.reference, expect: c.expect, metric, verdict: 'pending'}
+  const base: CheckResult = {subject: c.subject, reference: c.reference, expect: c.expect, metric, primary: metric === claim.primary, verdict: 'pending'}
   if (subj && ref) base.paperD = ref.paper[metric] - subj.paper[metric]
   const reason = pendingReason(c.subject, subj) ?? pendingReason(c.reference, ref)
   if (reason !== undefined || !subj?.reproduced || !ref?.reproduced) return {...base, reason: reason ?? 'missing results'}
-  const judged = paired(c, metric, perImage)
-  if (typeof judged !== 'string') return {...base, ...judged}
-  const pick = (r: NonNullable<RowResult['reproduced']>) =>
-    metric === 'top1' ? {err: r.top1Err, ci: r.top1Ci} : {err: r.top5Err, ci: r.top5Ci}
-  const out = compare(pick(subj.reproduced), pick(ref.reproduced), c.expect)
-  return {
+  const {perImage, ...diff} = difference(c, metric, subj, ref, ctx.perImage)
+  const seed = seedSe(ctx.noise, metric, sameTrainedNets(subj, ref))
+  const se = totalSe({seSample: diff.seSample, seSeed: seed.se})
+  // 'not-lower': the paper says the subject does not improve by the margin or more.
+  const margin = c.expect === 'not-lower' ? marginPoints(claim, ref, metric) : undefined
+  const orientation = c.expect === 'lower' ? 1 : -1
+  const offset = margin ?? 0
+  const effect = offset + orientation * diff.d
+  const oriented = perImage === undefined ? undefined : perImage.map((x) => orientation * x)
+  const check: CheckResult = {
     ...base,
-    verdict: out.verdict,
-    d: out.d,
-    noise: out.noise,
-    ci: [out.d - out.noise, out.d + out.noise],
-    n: [subj.reproduced.n, ref.reproduced.n],
-    rule: 'unpaired',
-    unpairedReason: judged,
+    ...diff,
+    noise: Z95 * se,
+    ci: ci95(diff.d, se),
+    effect,
+    effectCi: ci95(effect, se),
+    ...(margin !== undefined ? {margin} : {}),
+    seSample: diff.seSample,
+    seSeed: seed.se,
+    noiseKind: seed.kind,
   }
+  return {check, effect: {effect, seSample: diff.seSample, seSeed: seed.se, perImage: oriented, offset}}
 }
 
-/** Missing rows make the claim pending; else any failure fails it; all holding holds it. */
-export function combineVerdicts(verdicts: readonly ClaimVerdict[]): ClaimVerdict {
-  if (verdicts.length === 0 || verdicts.includes('pending')) return 'pending'
-  if (verdicts.includes('fails')) return 'fails'
-  if (verdicts.every((v) => v === 'holds')) return 'holds'
-  return 'within noise'
+/** The claim's equivalence margin in points of the metric (relative margins scale with the reference's error). */
+function marginPoints(claim: Claim, reference: RowResult, metric: Metric): number {
+  const m = claim.margin
+  if (m === undefined) throw new Error(`claim ${claim.id} has a 'not-lower' comparison but no margin (${claim.source.file}:${claim.source.line})`)
+  if ('points' in m) return m.points
+  const err = metric === 'top1' ? reference.reproduced!.top1Err : reference.reproduced!.top5Err
+  return m.relative * err
 }
 
-/** `perImage` (loadPerImageErrors): rows' per-image errors for paired checks; without it every check is unpaired. */
-export function evaluateClaim(claim: Claim, rows: readonly RowResult[], perImage?: PerImageByRow): ClaimResult {
+function judgeMetric(claim: Claim, metric: Metric, byRef: Map<string, RowResult>, ctx: ClaimContext): {checks: CheckResult[]; verdict: ClaimVerdict; pooled?: Pooled} {
+  const measured = claim.comparisons.map((c) => measure(claim, c, metric, byRef, ctx))
+  if (measured.some((m) => !('effect' in m && 'check' in m))) {
+    return {checks: measured.map((m) => ('check' in m ? m.check : m)), verdict: 'pending'}
+  }
+  const ok = measured as Measured[]
+  const stats = claimStats(ok.map((m) => m.effect))
+  const checks = ok.map(({check}, i) => ({
+    ...check,
+    pAgainst: stats.pAgainst[i],
+    holmP: stats.holmAdjusted[i],
+    verdict: stats.contradicts[i] ? 'fails' : check.effectCi![0] > 0 ? 'holds' : 'within noise',
+  })) as CheckResult[]
+  return {checks, verdict: stats.verdict, pooled: stats.pooled}
+}
+
+export function evaluateClaim(claim: Claim, rows: readonly RowResult[], ctx: ClaimContext = {}): ClaimResult {
   const byRef = new Map(rows.map((r) => [rowRef(r), r]))
-  const checks = claim.comparisons.flatMap((c) => metricsOf(claim).map((m) => check(c, m, byRef, perImage)))
-  return {claim, verdict: combineVerdicts(checks.map((c) => c.verdict)), checks}
+  const secondary: Metric = claim.primary === 'top1' ? 'top5' : 'top1'
+  const main = judgeMetric(claim, claim.primary, byRef, ctx)
+  const other = judgeMetric(claim, secondary, byRef, ctx)
+  return {claim, verdict: main.verdict, checks: [...main.checks, ...other.checks], ...(main.pooled ? {pooled: main.pooled} : {})}
 }
 
-export function evaluateClaims(claims: readonly Claim[], rows: readonly RowResult[], perImage?: PerImageByRow): ClaimResult[] {
-  return claims.map((c) => evaluateClaim(c, rows, perImage))
+export function evaluateClaims(claims: readonly Claim[], rows: readonly RowResult[], ctx: ClaimContext = {}): ClaimResult[] {
+  return claims.map((c) => evaluateClaim(c, rows, ctx))
 }
 
 /** Every row the claims compare, as `<table>/<id>` (what loadPerImageErrors needs to read). */

@@ -12,29 +12,35 @@ narrower nets) is not expected to match the paper's absolute numbers: compare th
 says which and why). *wall_s* (CSV only): the summed wall time of the row's jobs; a
 training job shared by several rows counts in each of them.`
 
-export const CLAIM_LEGEND = `**Verdicts.** Each claim is a list of comparisons between two rows (*subject* vs
-*reference*). *Δ* = reference error - subject error, in percentage points (positive: the
-subject is better); *paper Δ* is the same on the paper's numbers. Both rows are scored
-on the same validation images, so a check is normally **paired** (*rule* \`paired (b vs c)\`):
-per image, the difference of the two errors is +1 where only the subject is right (b
-images), -1 where only the reference is right (c images), 0 where they agree; the 95% CI
-of Δ is mean ± 1.96·sd/√n over the *n* images (a McNemar-type comparison: only the b + c
-images that the rows disagree on carry noise). When a row's posterior file is missing,
-unreadable or covers other images, the check is **unpaired** (the reason is given): the
-CI is Δ ± sqrt(h₁² + h₂²), h being the half-width of each row's 95% Wilson interval,
-which ignores the shared images and so leans towards "within noise".
-- expected *lower error*: **holds** if the CI of Δ lies above 0, **fails** if it lies
-  below 0, otherwise **within noise**.
-- expected *not lower* (e.g. "LRN does not help"): "no effect" can be refuted, not
-  proven. Paired: **holds** unless the subject is significantly better (CI above 0:
-  **fails**). Unpaired: **holds** if Δ ≤ 0, **within noise** if Δ > 0 but the CI
-  reaches 0, **fails** if the CI lies above 0.
-- A claim **holds** when all its checks (each comparison on each metric the claim
-  names) hold, **fails** when any fails, is **within noise** otherwise, and is
-  **pending** while any of its rows has no result (not run, or failed).`
+export const CLAIM_LEGEND = `**The verdict rule.** Each claim is a list of comparisons between two rows (*subject*
+vs *reference*), judged on one declared metric (top-1 unless the claim says otherwise;
+the other metric is shown below it and does not vote). *Δ* = reference error - subject
+error, in percentage points (positive: the subject is better); *paper Δ* is the same on
+the paper's numbers. The *effect* is Δ oriented the paper's way: Δ itself for "lower
+error", and *margin - Δ* for "does not improve" claims, whose equivalence margin is
+declared in \`experiments/claims.yaml\` with its reason.
+- **Noise.** Both rows are scored on the same validation images, so Δ is normally
+  **paired** (*rule* \`paired (b vs c)\`: b images only the subject gets right, c only the
+  reference): its image-sample standard error is sd/√n of the per-image differences (a
+  McNemar-type comparison). Unpaired checks (a posterior file missing or covering other
+  images; the reason is given) use the rows' Wilson intervals, which leans towards
+  "inconclusive". The **training-run** standard error (a second training with another
+  seed moves an error too) is added in quadrature, as measured below; *s.e. sample / runs*
+  shows both. The 95% intervals are effect ± 1.96 · the combined standard error.
+- **A comparison** goes the paper's way when its interval lies above 0, *contradicts*
+  the paper when its one-sided p-value against the paper's direction stays below 2.5%
+  after Holm's correction over the claim's comparisons (*Holm p against*: the adjusted
+  p-value), and is inconclusive otherwise.
+- **A claim holds** when the pooled effect (the mean over its comparisons, with its
+  standard error from the per-image mean of their differences, and the mean of their
+  training-run errors, the bound for fully correlated runs) lies above 0 beyond its 95%
+  interval and no comparison contradicts it. It **fails** when a comparison contradicts
+  it or the pooled effect lies below 0 beyond its interval, is **within noise**
+  otherwise, and **pending** while any of its rows has no result.`
 
 /** One-paragraph version for next to a claims table. */
-export const SHORT_VERDICTS = `*holds*: the reproduced difference goes the paper's way beyond its 95% interval,
-compared image by image on the shared validation images (for "does not help" claims:
-no significant improvement); *fails*: it goes significantly the other way; *within
-noise*: the data cannot tell; *pending*: a row it needs has no result yet.`
+export const SHORT_VERDICTS = `*holds*: averaged over its comparisons, the reproduced effect goes the paper's way
+beyond its 95% interval (image sample and training-run noise), and no comparison
+significantly contradicts it (Holm-corrected); *fails*: a comparison, or the average,
+goes significantly the other way; *within noise*: the data cannot tell; *pending*: a
+row it needs has no result yet.`

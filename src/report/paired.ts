@@ -13,7 +13,6 @@
 // the discordant count. Like every normal approximation it is rough for a handful of
 // discordant images; with the report's hundreds of images it is adequate.
 import {Z95} from '../eval/wilson.js'
-import type {ComparisonVerdict} from './comparison.js'
 
 export interface PairedDifference {
   /** reference - subject error, percentage points (positive: subject better) */
@@ -44,19 +43,4 @@ export function pairedDifference(subject: Uint8Array, reference: Uint8Array): Pa
   const variance = Math.max(0, (better + worse - n * mean * mean) / (n - 1))
   const half = Z95 * Math.sqrt(variance / n)
   return {d: 100 * mean, ci: [100 * (mean - half), 100 * (mean + half)], n, better, worse}
-}
-
-/**
- * 'lower' (the subject should have the lower error): holds when the whole CI is above
- * 0, fails when it is below 0, otherwise within noise.
- * 'not-lower' ("LRN does not help A"): a claim of no effect cannot be shown, only
- * refuted, so it holds unless the subject is significantly better (CI lower bound
- * > 0 fails it). A subject that looks better by less than the CI's reach still
- * holds; the report shows the CI, so a reader sees how large an improvement the
- * data leaves room for.
- */
-export function pairedVerdict(diff: Pick<PairedDifference, 'ci'>, expect: 'lower' | 'not-lower'): ComparisonVerdict {
-  const [lo, hi] = diff.ci
-  if (expect === 'not-lower') return lo > 0 ? 'fails' : 'holds'
-  return lo > 0 ? 'holds' : hi < 0 ? 'fails' : 'within noise'
 }

@@ -5,6 +5,7 @@ import type {RowResult} from './row-result.js'
 
 export interface Provenance {
   profile: string
+  /** path: relative to the project, or the folder's name (never one machine's absolute path) */
   dataset: {path: string; trainImages: number; valImages: number; id: string}
   backend: string
   device: string

@@ -11,6 +11,7 @@ import {rowsOfTable, TABLE_TITLES, tablesPresent, type RowResult} from './row-re
 import {summaryMarkdown} from './summary-markdown.js'
 import {tableCsv} from './table-csv.js'
 import {tableReportMarkdown} from './table-report.js'
+import {measureTrainingNoise, type SeedRun} from './training-noise.js'
 
 export interface WriteReportsOptions {
   profile: string
@@ -23,6 +24,10 @@ export interface WriteReportsOptions {
   curves?: {net: string; metricsPath: string}[]
   /** job key -> readable name (the runner's node names); keys are shown otherwise */
   jobNames?: JobNames
+  /** net A's seed runs (profile seedNoise): the training-run noise in the claims' intervals */
+  seedRuns?: SeedRun[]
+  /** what this profile can and cannot show (the profile's `scope`) */
+  scope?: string
 }
 
 /** Train jobs are shared by many rows; each is one curve, named after its job. */
@@ -45,7 +50,8 @@ export async function writeReports(opts: WriteReportsOptions): Promise<{files: s
   }
   // Claims compare rows image by image where both rows' posterior files can be read.
   const perImage = await loadPerImageErrors(rows, claimRows(opts.claims))
-  const claims = evaluateClaims(opts.claims, rows, perImage)
+  const noise = measureTrainingNoise(opts.seedRuns ?? [])
+  const claims = evaluateClaims(opts.claims, rows, {perImage, noise})
   // Loaded here, not at the top: vega is heavy and most commands only print tables.
   const {writeChart} = await import('./render-chart.js')
 
@@ -67,7 +73,7 @@ export async function writeReports(opts: WriteReportsOptions): Promise<{files: s
     curvesChart = path.posix.join('charts', path.basename(chart.png))
   }
 
-  await write('summary.md', summaryMarkdown({provenance, rows, claims, tableCharts, curvesChart, jobNames: opts.jobNames}))
+  await write('summary.md', summaryMarkdown({provenance, rows, claims, noise, scope: opts.scope, tableCharts, curvesChart, jobNames: opts.jobNames}))
   // The CSVs cannot carry a header block; this sidecar says where their numbers came from.
   await write('provenance.json', JSON.stringify({...provenance, jobs: jobTimes(rows, opts.jobNames)}, null, 2) + '\n')
   return {files}

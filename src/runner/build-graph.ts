@@ -5,9 +5,10 @@
 import path from 'node:path'
 import type {TrainStage} from '../experiments/tables.js'
 import {scaleToProfile} from '../experiments/profile.js'
+import {stageJob} from '../train/job-from-profile.js'
 import type {ConfigName, NetRef, Profile, TableSpec, Technique} from '../experiments/types.js'
 import {jobKey} from './cache-key.js'
-import type {CombineNode, DatasetInfo, EvalNode, JobGraph, JobNode, RowPlan, SingleTechnique, TrainNode} from './jobs.js'
+import type {DatasetInfo, EvalNode, JobGraph, JobNode, RowPlan, SeedRunPlan, SingleTechnique, TrainNode} from './jobs.js'
 import {orderGraph} from './order-graph.js'
 
 export interface BuildOptions {
@@ -17,6 +18,9 @@ export interface BuildOptions {
   /** runs/<profile> */
   runDir: string
 }
+
+/** Bumped when evaluation changes what it computes (2: dense pads to multiples of 32), so cached results are not reused. */
+const EVAL_VERSION = 2
 
 const STAGE_SCALE: Record<TrainStage, number | [number, number]> = {'256': 256, '384': 384, '256-512': [256, 512]}
 
@@ -43,54 +47,35 @@ export function buildGraph(opts: BuildOptions): JobGraph {
   }
   const px = (s: number) => scaleToProfile(s, profile)
 
-  const train = (config: ConfigName, stage: TrainStage): string => {
-    const memo = `${config}@${stage}`
+  const train = (config: ConfigName, stage: TrainStage, seed = profile.seed): string => {
+    const memo = `${config}@${stage}#${seed}`
     const known = trainByNet.get(memo)
     if (known !== undefined) return known
     const parentStage = PARENT_STAGE[stage]
     let init: TrainNode['init']
-    if (parentStage !== undefined) init = {from: 'checkpoint', parent: train(config, parentStage)}
-    else if (config === 'A') init = {from: 'random', spec: profile.init}
-    else init = {from: 'A', parent: train('A', '256'), spec: profile.init}
+    if (parentStage !== undefined) init = {from: 'checkpoint', parent: train(config, parentStage, seed)}
+    // A-LRN has A's 11 layers: like A it starts from random init (the paper copies A only into deeper nets).
+    else if (config === 'A' || config === 'A-LRN') init = {from: 'random', spec: profile.init}
+    else init = {from: 'A', parent: train('A', '256', seed), spec: profile.init}
     const scale = STAGE_SCALE[stage]
-    const [sMin, sMax] = Array.isArray(scale) ? scale.map(px) : [px(scale), px(scale)]
-    // Per-epoch validation at Q = S, or the jitter midpoint (as Table 3 tests).
-    const valScale = Array.isArray(scale) ? px((scale[0] + scale[1]) / 2) : px(scale)
-    const spec = {
-      net: {config, widthFactor: profile.widthFactor, fcWidth: profile.fcWidth, numClasses: dataset.numClasses, crop: profile.crop},
-      init,
-      scaleMin: sMin,
-      scaleMax: sMax,
-      batchSize: profile.batchSize,
-      maxEpochs: stage === '256' ? profile.epochs.base : stage === '384' ? profile.epochs.s384 : profile.epochs.jitter,
-      lr: {
-        initial: stage === '256' ? profile.lr.initial : profile.lr.finetune,
-        decayFactor: profile.lr.decayFactor,
-        maxDecays: profile.lr.maxDecays,
-        patience: profile.lr.patience,
-      },
-      momentum: profile.momentum,
-      weightDecay: profile.weightDecay,
-      dropout: profile.dropout,
-      colorShiftStd: profile.colorShiftStd,
-      seed: profile.seed,
-      valScale,
-      maxTrainImages: profile.maxTrainImages,
-      maxValImages: profile.maxValImages,
-    }
-    // dataRoot is not hashed (the same data moved elsewhere keeps its id).
-    const key = jobKey({kind: 'train', dataset: dataset.id, ...spec})
+    const spec = stageJob(profile, {config, scale, numClasses: dataset.numClasses, fineTune: init.from === 'checkpoint', seed})
+    // dataRoot is not hashed (the same data moved elsewhere keeps its id); the parent's
+    // key is (init.parent), so a change up the chain re-keys every descendant.
+    const key = jobKey({kind: 'train', dataset: dataset.id, init, ...spec})
+    const {scaleMin: sMin, scaleMax: sMax} = spec
+    const seedNote = seed === profile.seed ? '' : ` seed ${seed}`
     const node: TrainNode = {
       kind: 'train',
       key,
-      name: `train ${config} S=${sMin === sMax ? sMin : `[${sMin};${sMax}]`}`,
+      name: `train ${config} S=${sMin === sMax ? sMin : `[${sMin};${sMax}]`}${seedNote}`,
       deps: 'parent' in init ? [init.parent] : [],
-      dir: dirOf(`train-${config}-s${stage}`, key),
+      dir: dirOf(`train-${config}-s${stage}${seed === profile.seed ? '' : `-seed${seed}`}`, key),
       config,
       stage,
       scale,
       dataRoot: dataset.root,
       ...spec,
+      init,
     }
     trainByNet.set(memo, add(node))
     return key
@@ -99,7 +84,7 @@ export function buildGraph(opts: BuildOptions): JobGraph {
   const evaluate = (trainKey: string, technique: SingleTechnique, qPaper: number): string => {
     const t = nodes.get(trainKey) as TrainNode
     const q = px(qPaper)
-    const key = jobKey({kind: 'eval', dataset: dataset.id, train: trainKey, technique, q, maxImages: profile.maxValImages})
+    const key = jobKey({kind: 'eval', version: EVAL_VERSION, dataset: dataset.id, train: trainKey, technique, q, maxImages: profile.maxValImages})
     const node: EvalNode = {
       kind: 'eval',
       key,
@@ -117,29 +102,35 @@ export function buildGraph(opts: BuildOptions): JobGraph {
     return add(node)
   }
 
+  // The key depends only on the evaluations averaged, so rows computing the same
+  // thing (Table 4's D-jit and Table 5's D-dense) share one job.
+  const combine = (nets: TrainNode[], technique: Technique, qs: number[][], groups: string[][]): string => {
+    const key = jobKey({kind: 'combine', groups})
+    return add({kind: 'combine', key, name: combineName(nets, technique, qs), deps: [...new Set(groups.flat())], dir: dirOf('combine', key), groups})
+  }
+
   const rows: RowPlan[] = []
   for (const table of opts.tables) {
     for (const row of table.rows) {
-      const groups = row.nets.map((ref) => {
-        const t = train(ref.config, stageOfRef(ref))
-        return techniquesOf(row.technique).flatMap((tech) => ref.q.map((q) => evaluate(t, tech, q)))
-      })
-      // The key depends only on the evaluations averaged, so rows computing the
-      // same thing (Table 4's D-jit and Table 5's D-dense) share one job.
-      const key = jobKey({kind: 'combine', groups})
-      const combine: CombineNode = {
-        kind: 'combine',
-        key,
-        name: combineName(row.nets.map((ref) => nodes.get(train(ref.config, stageOfRef(ref))) as TrainNode), row.technique, row.nets.map((ref) => ref.q.map(px))),
-        deps: [...new Set(groups.flat())],
-        dir: dirOf('combine', key),
-        groups,
-      }
-      add(combine)
+      const trains = row.nets.map((ref) => train(ref.config, stageOfRef(ref)))
+      const groups = row.nets.map((ref, i) => techniquesOf(row.technique).flatMap((tech) => ref.q.map((q) => evaluate(trains[i], tech, q))))
+      const key = combine(trains.map((k) => nodes.get(k) as TrainNode), row.technique, row.nets.map((ref) => ref.q.map(px)), groups)
       rows.push({row, combine: key, jobs: ancestors(nodes, key)})
     }
   }
-  return {profile: profile.name, dataset, nodes, order: orderGraph(nodes), rows}
+
+  // Training-run noise (profile seedNoise): net A with further seeds, scored like
+  // Table 3 (dense, Q = S) and Table 4 (dense, Q = S-32, S, S+32); the first seed is
+  // the tables' own A.
+  const seedRuns: SeedRunPlan[] = []
+  for (let i = 0; i < (profile.seedNoise?.seeds ?? 0); i++) {
+    const seed = profile.seed + i
+    const t = train('A', '256', seed)
+    const net = nodes.get(t) as TrainNode
+    const scored = (qs: number[]) => combine([net], 'dense', [qs.map(px)], [qs.map((q) => evaluate(t, 'dense', q))])
+    seedRuns.push({seed, train: t, single: scored([256]), multi: scored([224, 256, 288])})
+  }
+  return {profile: profile.name, dataset, nodes, order: orderGraph(nodes), rows, seedRuns}
 }
 
 /** "D S=[37;73]": a trained net at the profile's scale. */

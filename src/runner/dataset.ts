@@ -6,7 +6,8 @@ import path from 'node:path'
 import {defaultCacheDir} from '../data/cacheDir.js'
 import {DataError} from '../data/errors.js'
 import {ensureDataset, KNOWN_DATASETS} from '../data/ensureDataset.js'
-import {indexImageFolder} from '../data/imageFolder.js'
+import {indexImageFolder, requireTwoClasses} from '../data/imageFolder.js'
+import {projectRoot} from '../experiments/paths.js'
 import type {Profile} from '../experiments/types.js'
 import type {DatasetInfo} from './jobs.js'
 
@@ -26,6 +27,17 @@ function isKnownName(name: string): boolean {
   return Object.hasOwn(KNOWN_DATASETS, name)
 }
 
+/**
+ * How committed reports name the dataset folder: relative to the project when inside
+ * it, else by the folder's name alone (with the id beside it, that identifies the
+ * data without recording one machine's absolute path).
+ */
+export function portableDatasetPath(root: string): string {
+  const rel = path.relative(projectRoot(), root)
+  const inside = rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel)
+  return inside ? rel.split(path.sep).join('/') : path.basename(root)
+}
+
 /** The folder, index identity and counts; downloads a known dataset when missing. */
 export async function resolveDataset(profile: Profile, data: string | undefined, opts: ResolveOptions = {}): Promise<DatasetInfo> {
   const wanted = data ?? profile.dataset
@@ -36,6 +48,7 @@ export async function resolveDataset(profile: Profile, data: string | undefined,
   }
   const root = await ensureDataset(wanted, defaultCacheDir(), {log: opts.log, progress: opts.progress})
   const index = await indexImageFolder(root)
+  requireTwoClasses(index)
   return {root: index.root, id: index.id, numClasses: index.classes.length, trainImages: index.train.length, valImages: index.val.length}
 }
 

@@ -7,6 +7,8 @@ export interface JobContext {
   /** fraction 0..1 of this job done, with a short note (epoch, images) */
   onProgress?(fraction: number, note: string): void
   onEpoch?(m: EpochMetrics): void
+  /** a line the user should see (a corrupt file set aside, a skipped image) */
+  onNote?(text: string): void
   signal?: AbortSignal
 }
 
@@ -32,4 +34,9 @@ export interface Executor {
   train(job: TrainJob, ctx: JobContext): Promise<TrainResult>
   evaluate(req: EvalRequest, ctx: JobContext): Promise<EvalOutput>
   combine(req: CombineRequest, ctx: JobContext): Promise<CombineOutput>
+  /**
+   * Why a finished job's checkpoint cannot be used (corrupt, truncated), after moving
+   * it aside so the job trains afresh; undefined when it is intact.
+   */
+  checkCheckpoint?(file: string): Promise<string | undefined>
 }

@@ -70,6 +70,15 @@ export interface RowPlan {
   jobs: string[]
 }
 
+/** Net A trained with one more seed and scored twice, for the training-run noise. */
+export interface SeedRunPlan {
+  seed: number
+  train: string
+  /** combine keys: dense at Q = S (as Table 3), dense at Q = S-32, S, S+32 (as Table 4) */
+  single: string
+  multi: string
+}
+
 export interface JobGraph {
   profile: string
   dataset: DatasetInfo
@@ -77,6 +86,8 @@ export interface JobGraph {
   /** dependency order (parents before children) */
   order: string[]
   rows: RowPlan[]
+  /** empty unless the profile asks for seedNoise */
+  seedRuns: SeedRunPlan[]
 }
 
 /** Errors, in percent, with 95% intervals: what eval and combine report. */

@@ -1,6 +1,8 @@
 // Whole-graph progress: one line per job started or failed, with jobs done /
 // running / left and an ETA from the plan's estimates, rescaled by how long the
-// jobs of this run actually took against their estimates.
+// jobs of this run actually took against their estimates. Off a terminal (CI logs,
+// nohup) there are no progress bars, so each training epoch and each finished job
+// also gets a line: hours of training never print nothing.
 import {formatDuration} from './plan.js'
 import type {JobGraph} from './jobs.js'
 import type {RunEvent} from './run-graph.js'
@@ -19,6 +21,8 @@ export class GraphProgress {
     /** estimated seconds per job key */
     private readonly estimates: Map<string, number>,
     private readonly write: (line: string) => void,
+    /** tty: train and eval draw their own bars, so no per-epoch / per-job-end lines */
+    private readonly opts: {tty?: boolean} = {},
   ) {
     for (const node of graph.nodes.values()) this.kind(node.kind).left += estimates.get(node.key) ?? 0
   }
@@ -52,7 +56,15 @@ export class GraphProgress {
       this.write(`${this.status(1)} | ${e.node.name}`)
       return
     }
-    if (e.type !== 'finish') return
+    if (e.type === 'note') {
+      this.write(`${e.node.name}: ${e.text}`)
+      return
+    }
+    if (e.type === 'progress') {
+      // Train jobs report once per epoch; eval jobs per batch (too many for a log).
+      if (this.opts.tty !== true && e.node.kind === 'train') this.write(`  ${e.node.name}: ${e.note}`)
+      return
+    }
     const k = this.kind(e.node.kind)
     k.left = Math.max(0, k.left - est)
     const o = e.outcome
@@ -60,7 +72,9 @@ export class GraphProgress {
     else if (o.state === 'done') {
       this.done++
       k.est += est
-      k.wall += (Date.now() - this.startedAt) / 1000
+      const wall = (Date.now() - this.startedAt) / 1000
+      k.wall += wall
+      if (this.opts.tty !== true) this.write(`  done ${e.node.name} in ${formatDuration(wall)}`)
     } else if (o.state === 'failed') {
       this.failed++
       // Only root failures get a line; their dependents show up in the counts and rows.

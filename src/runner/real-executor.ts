@@ -7,7 +7,8 @@ import {averagePosteriors} from '../eval/average.js'
 import {errorsFromPosteriors} from '../eval/error-rates.js'
 import {evaluateCheckpoint} from '../eval/evaluate-checkpoint.js'
 import {writePosteriors} from '../eval/posteriors-file.js'
-import {trainNet} from '../train/train-net.js'
+import {setAsideIfCorrupt} from '../train/corrupt-checkpoint.js'
+import {checkpointPath, trainNet} from '../train/train-net.js'
 import type {Executor} from './executor.js'
 import {combinedPosteriorsPath} from './paths.js'
 
@@ -26,9 +27,13 @@ export function realExecutor(opts: RealExecutorOptions): Executor {
   }
   return {
     async train(job, ctx) {
+      // A damaged checkpoint of this job would be resumed from (or returned as finished).
+      const problem = await setAsideIfCorrupt(checkpointPath(job.outDir))
+      if (problem !== undefined) ctx.onNote?.(`${problem}; training this net from the start`)
       const result = await trainNet(job, {
         quiet: !opts.progressBars,
         signal: ctx.signal,
+        onWarning: (line) => ctx.onNote?.(line),
         onEpoch: (m) => {
           ctx.onEpoch?.(m)
           ctx.onProgress?.(m.epoch / job.maxEpochs, `epoch ${m.epoch}/${job.maxEpochs} val top-1 ${m.valTop1Err.toFixed(1)}%`)
@@ -52,6 +57,7 @@ export function realExecutor(opts: RealExecutorOptions): Executor {
       })
       return {posteriors: r.posteriors, n: r.n, skipped: r.skipped, top1Err: r.top1Err, top5Err: r.top5Err, top1Ci: r.top1Ci, top5Ci: r.top5Ci, imgPerS: r.imgPerS}
     },
+    checkCheckpoint: setAsideIfCorrupt,
     async combine(req) {
       // Average within a net (over Q and techniques), then over nets (fusion), so
       // every net weighs the same whatever its number of evaluations.

@@ -7,6 +7,7 @@ import type {CombineOutput, JobGraph} from './jobs.js'
 import {readFailure, readRecord} from './job-store.js'
 import {combinedPosteriorsPath} from './paths.js'
 import {rootCause, type JobOutcome} from './run-graph.js'
+import type {SeedRun} from '../report/training-noise.js'
 
 export function rowResults(graph: JobGraph, outcomes: Map<string, JobOutcome>): RowResult[] {
   return graph.rows.map(({row, combine, jobs}) => {
@@ -69,4 +70,15 @@ export function cachedOutcomes(graph: JobGraph): Map<string, JobOutcome> {
     else outcomes.set(key, {state: 'pending'})
   }
   return outcomes
+}
+
+/** Net A's seed runs as the report's training-noise input: each seed's two scores, where finished. */
+export function seedRunResults(graph: JobGraph, outcomes: Map<string, JobOutcome>): SeedRun[] {
+  const errors = (key: string) => {
+    const o = outcomes.get(key)
+    if ((o?.state !== 'done' && o?.state !== 'cached') || o.record === undefined) return undefined
+    const {top1Err, top5Err} = o.record.output as CombineOutput
+    return {top1Err, top5Err}
+  }
+  return graph.seedRuns.map((r) => ({seed: r.seed, single: errors(r.single), multi: errors(r.multi)}))
 }

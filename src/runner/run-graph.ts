@@ -4,7 +4,7 @@
 import type {TrainJob, TrainResult} from '../train/types.js'
 import type {Executor, JobContext} from './executor.js'
 import type {CombineNode, CombineOutput, EvalNode, EvalOutput, JobGraph, JobNode, JobOutput, JobRecord, TrainNode} from './jobs.js'
-import {readRecord, writeFailure, writeRecord} from './job-store.js'
+import {readRecordChecked, removeRecord, writeFailure, writeRecord} from './job-store.js'
 
 export type JobState = 'cached' | 'done' | 'failed' | 'pending'
 
@@ -19,6 +19,8 @@ export type RunEvent =
   | {type: 'start'; node: JobNode}
   | {type: 'progress'; node: JobNode; fraction: number; note: string}
   | {type: 'finish'; node: JobNode; outcome: JobOutcome}
+  /** something the user should know about a job (a cached result found unusable) */
+  | {type: 'note'; node: JobNode; text: string}
 
 export interface RunOptions {
   graph: JobGraph
@@ -44,6 +46,11 @@ export async function runGraph(opts: RunOptions): Promise<RunSummary> {
   const outcomes = new Map<string, JobOutcome>()
   const ran = {train: 0, eval: 0, combine: 0}
   let interrupted = false
+  const cache = new Map(graph.order.map((k) => [k, readRecordChecked(graph.nodes.get(k)!)]))
+  // A cached net is read again only if a job still to run loads its checkpoint:
+  // those are checked whole (checksum) first, and retrained if corrupt.
+  const feedsPending = new Set<string>()
+  for (const node of graph.nodes.values()) if (cache.get(node.key)!.record === undefined) for (const d of node.deps) feedsPending.add(d)
 
   for (const key of graph.order) {
     const node = graph.nodes.get(key)!
@@ -62,7 +69,18 @@ export async function runGraph(opts: RunOptions): Promise<RunSummary> {
       emit({type: 'finish', node, outcome})
       continue
     }
-    const cached = readRecord(node)
+    const read = cache.get(key)!
+    if (read.problem !== undefined) emit({type: 'note', node, text: read.problem})
+    let cached = read.record
+    if (cached !== undefined && node.kind === 'train' && feedsPending.has(key) && executor.checkCheckpoint !== undefined) {
+      const file = (cached.output as TrainResult).checkpoint
+      const problem = await executor.checkCheckpoint(file)
+      if (problem !== undefined) {
+        emit({type: 'note', node, text: `${problem}; training ${node.name} again`})
+        removeRecord(node)
+        cached = undefined
+      }
+    }
     if (cached !== undefined) {
       const outcome: JobOutcome = {state: 'cached', record: cached}
       outcomes.set(key, outcome)
@@ -73,6 +91,7 @@ export async function runGraph(opts: RunOptions): Promise<RunSummary> {
     const outcome = await runNode(node, (k) => outcomes.get(k)!.record!.output, executor, {
       signal,
       onProgress: (fraction, note) => emit({type: 'progress', node, fraction, note}),
+      onNote: (text) => emit({type: 'note', node, text}),
     })
     if (outcome.state === 'done') ran[node.kind]++
     if (outcome.error === 'interrupted') interrupted = true
@@ -166,7 +185,7 @@ export function trainJobOf(node: TrainNode, checkpointOf: (key: string) => strin
     valScale: node.valScale,
     outDir: node.dir,
     maxTrainImages: node.maxTrainImages,
-    maxValImages: node.maxValImages,
+    minivalImages: node.minivalImages,
   }
 }
 

@@ -12,7 +12,7 @@ import {loadTables} from '../experiments/tables.js'
 import {TABLE_NAMES, type Claim, type Profile, type RowResult, type TableName} from '../experiments/types.js'
 import {writeReports, type Provenance} from '../report/index.js'
 import {buildGraph} from './build-graph.js'
-import {datasetForPlan, resolveDataset} from './dataset.js'
+import {datasetForPlan, portableDatasetPath, resolveDataset} from './dataset.js'
 import {measureRate, type Rate} from './estimate.js'
 import type {Executor} from './executor.js'
 import type {DatasetInfo, JobGraph} from './jobs.js'
@@ -20,8 +20,9 @@ import {acquireLock} from './lock.js'
 import {resultsDirOf, runDirOf} from './paths.js'
 import {formatPlan, makePlan, type Plan} from './plan.js'
 import {GraphProgress} from './progress.js'
-import {rowResults, cachedOutcomes} from './row-results.js'
+import {rowResults, cachedOutcomes, seedRunResults} from './row-results.js'
 import {runGraph, type JobOutcome, type RunSummary} from './run-graph.js'
+import {checkTempDir, checkWritable, errnoText, FolderAccessError} from './writable.js'
 
 export interface RunTablesOptions {
   tables: readonly TableName[]
@@ -46,6 +47,8 @@ export interface RunTablesResult {
   ran: RunSummary['ran']
   interrupted: boolean
   reports: string[]
+  /** why the reports could not be written (the results are cached; the command exits 1) */
+  reportError?: string
   resultsDir: string
   wallMs: number
 }
@@ -56,9 +59,9 @@ interface Loaded {
   claims: Claim[]
 }
 
-/** `profile`: a name or path as given, or the loaded profile (a path profile's name is not a file name). */
-export function load(tables: readonly TableName[], profileArg: string | Profile, dataset: DatasetInfo): Loaded {
-  const profile = typeof profileArg === 'string' ? loadProfile(profileArg) : profileArg
+// Takes the loaded profile, never its name: a profile given by path must not be
+// swapped for a built-in one of the same name (or fail to load) at report time.
+export function load(tables: readonly TableName[], profile: Profile, dataset: DatasetInfo): Loaded {
   const specs = loadTables(tables)
   // Claims are checked against all four tables so a typo is caught whatever runs.
   const claims = loadClaims(claimsFile(), loadTables(TABLE_NAMES), true)
@@ -72,7 +75,7 @@ export async function planTables(opts: Pick<RunTablesOptions, 'tables' | 'profil
   // Validate the files before anything slow.
   loadTables(opts.tables)
   const {dataset, note} = await datasetForPlan(profile, opts.data)
-  const {graph} = load(opts.tables, opts.profile, dataset)
+  const {graph} = load(opts.tables, profile, dataset)
   const rate = await measuredRate(profile, opts.backend)
   return makePlan(graph, profile, rate, note)
 }
@@ -90,8 +93,11 @@ export async function runTables(opts: RunTablesOptions): Promise<RunTablesResult
   const t0 = Date.now()
   const profile = loadProfile(opts.profile)
   loadTables(opts.tables)
+  checkWritable(runDirOf(profile.name), 'the runs folder', 'set VGG_REPRO_RUNS to a writable folder')
+  checkWritable(resultsDirOf(profile.name), 'the results folder', 'set VGG_REPRO_RESULTS to a writable folder')
+  checkTempDir()
   const dataset = await resolveDataset(profile, opts.data, {log: opts.progress, progress: opts.tty})
-  const {graph} = load(opts.tables, opts.profile, dataset)
+  const {graph} = load(opts.tables, profile, dataset)
 
   const {initBackend, slowBackendWarning} = await import('../backend/backend.js')
   const backend = await initBackend(opts.backend)
@@ -105,7 +111,7 @@ export async function runTables(opts: RunTablesOptions): Promise<RunTablesResult
     const rate = await measureRate(profile)
     const plan = makePlan(graph, profile, rate)
     const estimates = new Map(plan.jobs.map((j) => [j.key, j.status === 'cached' ? 0 : j.estSeconds]))
-    const progress = new GraphProgress(graph, estimates, opts.progress)
+    const progress = new GraphProgress(graph, estimates, opts.progress, {tty: opts.tty})
     opts.progress(
       `${graph.nodes.size} jobs for ${opts.tables.join(', ')} on profile ${profile.name} (${plan.totals.cached} cached); estimated ${formatDurationShort(plan.totals.estSecondsToRun)} to run`,
     )
@@ -113,7 +119,7 @@ export async function runTables(opts: RunTablesOptions): Promise<RunTablesResult
     summary = await runGraph({graph, executor, signal: opts.signal, onEvent: (e) => progress.handle(e)})
     const provenance: Provenance = {
       profile: profile.name,
-      dataset: {path: dataset.root, trainImages: dataset.trainImages, valImages: dataset.valImages, id: dataset.id},
+      dataset: {path: portableDatasetPath(dataset.root), trainImages: dataset.trainImages, valImages: dataset.valImages, id: dataset.id},
       backend: `${backend.backend} (TensorFlow ${backend.tfVersion})`,
       device: deviceOf(backend.gpu),
       gitCommit: gitCommit(),
@@ -122,11 +128,13 @@ export async function runTables(opts: RunTablesOptions): Promise<RunTablesResult
     saveLastRun(runDir, {provenance, data: opts.data})
     const rows = rowResults(graph, summary.outcomes)
     let reports: string[] = []
+    let reportError: string | undefined
     try {
       reports = await report(profile, dataset, provenance, summary.outcomes)
     } catch (error) {
       // The results are cached: `vgg-repro report` can retry the rendering.
-      opts.log(`could not write the reports (${error instanceof Error ? error.message.split('\n')[0] : String(error)}); rerun \`vgg-repro report\` after fixing it`)
+      reportError = error instanceof FolderAccessError ? error.message : `could not write the reports (${error instanceof Error ? error.message.split('\n')[0] : String(error)})`
+      opts.log(`${reportError}; the results are cached: run \`vgg-repro report\` after fixing it`)
     }
     return {
       profile: profile.name,
@@ -136,6 +144,7 @@ export async function runTables(opts: RunTablesOptions): Promise<RunTablesResult
       ran: summary.ran,
       interrupted: summary.interrupted,
       reports,
+      ...(reportError !== undefined ? {reportError} : {}),
       resultsDir: resultsDirOf(profile.name),
       wallMs: Date.now() - t0,
     }
@@ -155,8 +164,24 @@ async function report(profile: Profile, dataset: DatasetInfo, provenance: Proven
   for (const [k, o] of current ?? []) outcomes.set(k, o)
   const rows = rowResults(all.graph, outcomes)
   const jobNames = Object.fromEntries([...all.graph.nodes.values()].map((n) => [n.key, n.name]))
-  const {files} = await writeReports({profile: profile.name, outDir: resultsDirOf(profile.name), rows, claims: all.claims, provenance, jobNames})
-  return files
+  const outDir = resultsDirOf(profile.name)
+  try {
+    const {files} = await writeReports({
+      profile: profile.name,
+      outDir,
+      rows,
+      claims: all.claims,
+      provenance,
+      jobNames,
+      seedRuns: seedRunResults(all.graph, outcomes),
+      scope: profile.scope,
+    })
+    return files
+  } catch (error) {
+    // A file-system refusal (read-only, not a folder, full) is the user's to fix: one line.
+    if (typeof (error as NodeJS.ErrnoException).code === 'string') throw new FolderAccessError(`cannot write the reports in ${outDir} (${errnoText(error)})`)
+    throw error
+  }
 }
 
 export interface ReportOptions {
@@ -174,10 +199,10 @@ export async function reportFromCache(opts: ReportOptions): Promise<{rows: RowRe
   const {graph} = load(opts.tables, profile, dataset)
   const rows = rowResults(graph, cachedOutcomes(graph))
   const provenance: Provenance = last?.provenance
-    ? {...last.provenance, dataset: {path: dataset.root, trainImages: dataset.trainImages, valImages: dataset.valImages, id: dataset.id}}
+    ? {...last.provenance, dataset: {path: portableDatasetPath(dataset.root), trainImages: dataset.trainImages, valImages: dataset.valImages, id: dataset.id}}
     : {
         profile: profile.name,
-        dataset: {path: dataset.root, trainImages: dataset.trainImages, valImages: dataset.valImages, id: dataset.id},
+        dataset: {path: portableDatasetPath(dataset.root), trainImages: dataset.trainImages, valImages: dataset.valImages, id: dataset.id},
         backend: 'unknown (no run recorded)',
         device: deviceOf(false),
         gitCommit: gitCommit(),

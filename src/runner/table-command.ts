@@ -15,6 +15,7 @@ import {LockError} from './lock.js'
 import {GraphError} from './order-graph.js'
 import {formatDuration} from './plan.js'
 import {formatPlan, planTables, runTables, type RunTablesResult} from './run-tables.js'
+import {FolderAccessError} from './writable.js'
 import {SlurmError} from './slurm/cli.js'
 import {refuseIfSlurmRunActive} from './slurm/guard.js'
 import type {SlurmCommandResult} from './slurm/slurm-command.js'
@@ -59,6 +60,7 @@ export function failIfUserError(cmd: Command, error: unknown): never {
     error instanceof LockError ||
     error instanceof GraphError ||
     error instanceof BackendError ||
+    error instanceof FolderAccessError ||
     error instanceof SlurmError
   ) {
     return failOneLine(cmd, error.message)
@@ -102,13 +104,24 @@ export async function tableCommand(cmd: Command, tables: readonly TableName[], f
       sigint.dispose()
     }
     printRun(cmd, result, tables)
-    if (result.interrupted) cmd.exit(130)
-    // Failed rows are in the reports; the exit status tells scripts and CI.
-    if (result.counts.failed > 0 && !json) cmd.exit(1)
+    const code = runExitCode(result, json)
+    if (code !== 0 && json) process.exitCode = code
+    else if (code !== 0) cmd.exit(code)
     return {kind: 'run', ...result}
   } catch (error) {
     return failIfUserError(cmd, error)
   }
+}
+
+/**
+ * 130 interrupted; 1 when the reports could not be written (whatever the output
+ * mode: the run's point is the reports) or, outside --json, when rows failed
+ * (they are in the reports; the status tells scripts and CI); else 0.
+ */
+export function runExitCode(r: Pick<RunTablesResult, 'interrupted' | 'reportError' | 'counts'>, json: boolean): number {
+  if (r.interrupted) return 130
+  if (r.reportError !== undefined) return 1
+  return r.counts.failed > 0 && !json ? 1 : 0
 }
 
 function printRun(cmd: Command, r: RunTablesResult, tables: readonly TableName[]): void {

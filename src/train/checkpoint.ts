@@ -1,7 +1,9 @@
 // One-file checkpoints: 8-byte magic, uint32 LE header length, a JSON header,
 // then raw little-endian float32 buffers (weights, then momentum) at 8-byte
 // aligned offsets. Written with writeFileAtomic, so a reader sees the previous
-// complete file or the new one.
+// complete file or the new one. The header holds a sha256 of the tensor bytes:
+// a file damaged after writing (same size, other bytes) is refused on load.
+import {createHash} from 'node:crypto'
 import {promises as fsp} from 'node:fs'
 import os from 'node:os'
 import type {NetSpec, WeightMap} from '../models/types.js'
@@ -63,6 +65,8 @@ interface Header extends CheckpointState {
   createdAt: string
   tensors: TensorEntry[]
   dataBytes: number
+  /** sha256 (hex) of the tensors' bytes in header order, padding excluded; absent in older files */
+  dataSha256?: string
 }
 
 export interface Checkpoint extends CheckpointState {
@@ -91,7 +95,18 @@ export async function writeCheckpoint(file: string, ckpt: Checkpoint, opts?: Ato
     }
   }
   const {weights: _w, momentum: _m, ...state} = ckpt
-  const header: Header = {format: 'vgg-repro-checkpoint', version: 1, endian: 'LE', createdAt: new Date().toISOString(), ...state, tensors, dataBytes: offset}
+  const sha = createHash('sha256')
+  for (const v of views) sha.update(v)
+  const header: Header = {
+    format: 'vgg-repro-checkpoint',
+    version: 1,
+    endian: 'LE',
+    createdAt: new Date().toISOString(),
+    ...state,
+    tensors,
+    dataBytes: offset,
+    dataSha256: sha.digest('hex'),
+  }
   let json = Buffer.from(JSON.stringify(header), 'utf8')
   // Pad with spaces (valid JSON whitespace) so the data section starts 8-byte aligned.
   const pad = align8(PREFIX_BYTES + json.length) - (PREFIX_BYTES + json.length)
@@ -130,16 +145,52 @@ export async function loadCheckpoint(file: string): Promise<Checkpoint> {
     const {header, dataStart} = await readHeader(fh, file)
     const weights: WeightMap = new Map()
     const momentum: WeightMap = new Map()
+    const sha = createHash('sha256')
     for (const t of header.tensors) {
       const data = new Float32Array(t.length)
       const bytes = new Uint8Array(data.buffer)
       const {bytesRead} = await fh.read(bytes, 0, bytes.byteLength, dataStart + t.offset)
       if (bytesRead !== bytes.byteLength) throw new CheckpointError(`${file}: truncated tensor ${t.name}`)
+      sha.update(bytes)
       ;(t.kind === 'weight' ? weights : momentum).set(t.name, {shape: t.shape, data})
     }
+    checkDigest(file, header, sha.digest('hex'))
     return {...stateOf(header), weights, momentum}
   } finally {
     await fh.close()
+  }
+}
+
+/**
+ * Read the whole file and check its header and checksum without keeping the
+ * tensors; throws CheckpointError naming the file and what is wrong.
+ */
+export async function verifyCheckpoint(file: string): Promise<void> {
+  const fh = await fsp.open(file, 'r')
+  try {
+    const {header, dataStart} = await readHeader(fh, file)
+    const sha = createHash('sha256')
+    const buf = Buffer.alloc(1 << 22)
+    for (const t of header.tensors) {
+      let done = 0
+      const total = t.length * 4
+      while (done < total) {
+        const n = Math.min(buf.length, total - done)
+        const {bytesRead} = await fh.read(buf, 0, n, dataStart + t.offset + done)
+        if (bytesRead !== n) throw new CheckpointError(`${file}: truncated tensor ${t.name}`)
+        sha.update(buf.subarray(0, n))
+        done += n
+      }
+    }
+    checkDigest(file, header, sha.digest('hex'))
+  } finally {
+    await fh.close()
+  }
+}
+
+function checkDigest(file: string, header: Header, digest: string): void {
+  if (header.dataSha256 !== undefined && header.dataSha256 !== digest) {
+    throw new CheckpointError(`${file} is corrupt: its tensor bytes do not match the checksum written with it`)
   }
 }
 
@@ -171,7 +222,7 @@ async function readHeader(fh: fsp.FileHandle, file: string): Promise<{header: He
 }
 
 function stateOf(h: Header): CheckpointState {
-  const {format: _f, version: _v, endian: _e, createdAt: _c, tensors: _t, dataBytes: _d, ...state} = h
+  const {format: _f, version: _v, endian: _e, createdAt: _c, tensors: _t, dataBytes: _d, dataSha256: _s, ...state} = h
   return state
 }
 

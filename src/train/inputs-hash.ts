@@ -24,7 +24,7 @@ export function inputsHash(job: TrainJob, datasetId: string, initIdentity: strin
     seed: job.seed,
     valScale: job.valScale,
     maxTrainImages: job.maxTrainImages ?? null,
-    maxValImages: job.maxValImages ?? null,
+    minivalImages: job.minivalImages,
   }
   return createHash('sha256').update(canonicalJson(inputs)).digest('hex').slice(0, 16)
 }

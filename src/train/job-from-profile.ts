@@ -1,12 +1,13 @@
-// The train command's job: a config and a paper-scale training scale, mapped to a
-// profile's size (S x crop/224) with the paper's stage rules [3.1]: a fresh net
-// (random or from A) starts at lr.initial; a net fine-tuned from one of the same
-// config (S=384 from S=256, jittered from S=384) starts at lr.finetune.
+// The one mapping from a profile to a training job (used by the runner's graph, the
+// train command and the benchmarks): a config and a paper-scale training scale,
+// mapped to the profile's size (S x crop/224), with the paper's stage rules [3.1]:
+// a fresh net (random or from A) starts at lr.initial; a net fine-tuned from one of
+// the same config (S=384 from S=256, jittered from S=384) starts at lr.finetune.
 import {scaleToProfile} from '../experiments/profile.js'
 import type {Profile, TrainScale} from '../experiments/types.js'
 import type {ConfigName} from '../models/types.js'
 import {TrainError} from './train-error.js'
-import type {TrainJob} from './types.js'
+import type {LrPolicy, TrainJob} from './types.js'
 
 export interface TrainJobInputs {
   config: ConfigName
@@ -20,6 +21,8 @@ export interface TrainJobInputs {
   initFrom?: {checkpoint: string; config: ConfigName}
   /** overrides the profile's epoch cap for the stage */
   epochs?: number
+  /** overrides the profile's seed (the seed-noise runs of net A) */
+  seed?: number
 }
 
 /** "256", "384" or "256-512" (also "[256;512]") -> TrainScale. */
@@ -33,12 +36,60 @@ export function parseTrainScale(text: string): TrainScale {
   return [a, b]
 }
 
-export function trainJobFromProfile(inp: TrainJobInputs): TrainJob {
-  const {profile: p, scale, initFrom} = inp
+/** The profile's epoch cap for a training scale's stage: base (S=256), S=384, or jitter. */
+export function stageEpochs(profile: Profile, scale: TrainScale): number {
+  return Array.isArray(scale) ? profile.epochs.jitter : scale === 384 ? profile.epochs.s384 : profile.epochs.base
+}
+
+/**
+ * The lr policy of one stage. Step schedules decay at the profile's fractions of this
+ * stage's epochs and never go below the base stage's final lr (initial x factor^decays),
+ * so a fine-tune that starts at lr.finetune = initial/10 takes one decay fewer and every
+ * net ends annealed to the same lr.
+ */
+export function stageLrPolicy(profile: Profile, fineTune: boolean, epochs: number): LrPolicy {
+  const {lr} = profile
+  const initial = fineTune ? lr.finetune : lr.initial
+  const s = lr.schedule
+  if (s.kind === 'plateau') return {kind: 'plateau', initial, decayFactor: lr.decayFactor, maxDecays: s.maxDecays, patience: s.patience, minDelta: s.minDelta}
+  const decayAfterEpochs = [...new Set(s.decayAt.map((f) => Math.min(epochs, Math.max(1, Math.round(f * epochs)))))].sort((a, b) => a - b)
+  return {kind: 'step', initial, decayFactor: lr.decayFactor, decayAfterEpochs, minLr: lr.initial * lr.decayFactor ** s.decayAt.length}
+}
+
+/** Per-epoch validation at Q = S, or the jitter midpoint (the Q Table 3 uses for jittered nets). */
+export function validationScale(profile: Profile, scale: TrainScale): number {
+  const px = (s: number) => scaleToProfile(s, profile)
+  return Array.isArray(scale) ? px((scale[0] + scale[1]) / 2) : px(scale)
+}
+
+/** Everything of a job but where it starts from and where it writes. */
+export type StageJob = Omit<TrainJob, 'init' | 'outDir' | 'dataRoot'>
+
+export function stageJob(profile: Profile, inp: {config: ConfigName; scale: TrainScale; numClasses: number; fineTune: boolean; epochs?: number; seed?: number}): StageJob {
+  const p = profile
   const px = (s: number) => scaleToProfile(s, p)
-  const [scaleMin, scaleMax] = Array.isArray(scale) ? [px(scale[0]), px(scale[1])] : [px(scale), px(scale)]
-  // Validate at Q = S, or the jitter midpoint (the Q Table 3 uses for jittered nets).
-  const valScale = Array.isArray(scale) ? px((scale[0] + scale[1]) / 2) : px(scale)
+  const [scaleMin, scaleMax] = Array.isArray(inp.scale) ? [px(inp.scale[0]), px(inp.scale[1])] : [px(inp.scale), px(inp.scale)]
+  const maxEpochs = inp.epochs ?? stageEpochs(p, inp.scale)
+  return {
+    net: {config: inp.config, widthFactor: p.widthFactor, fcWidth: p.fcWidth, numClasses: inp.numClasses, crop: p.crop},
+    scaleMin,
+    scaleMax,
+    batchSize: p.batchSize,
+    maxEpochs,
+    lr: stageLrPolicy(p, inp.fineTune, maxEpochs),
+    momentum: p.momentum,
+    weightDecay: p.weightDecay,
+    dropout: p.dropout,
+    colorShiftStd: p.colorShiftStd,
+    seed: inp.seed ?? p.seed,
+    valScale: validationScale(p, inp.scale),
+    minivalImages: p.minivalImages,
+    maxTrainImages: p.maxTrainImages,
+  }
+}
+
+export function trainJobFromProfile(inp: TrainJobInputs): TrainJob {
+  const {profile: p, initFrom} = inp
   let init: TrainJob['init']
   if (initFrom === undefined) init = {from: 'random', spec: p.init}
   else if (initFrom.config === inp.config) init = {from: 'checkpoint', checkpoint: initFrom.checkpoint}
@@ -46,30 +97,6 @@ export function trainJobFromProfile(inp: TrainJobInputs): TrainJob {
   else {
     throw new TrainError(`--init-from holds a ${initFrom.config} net: use net A's checkpoint (copy of its layers) or one of config ${inp.config} (fine-tuning)`)
   }
-  const fineTune = init.from === 'checkpoint'
-  const stageEpochs = Array.isArray(scale) ? p.epochs.jitter : scale === 256 ? p.epochs.base : p.epochs.s384
-  return {
-    net: {config: inp.config, widthFactor: p.widthFactor, fcWidth: p.fcWidth, numClasses: inp.numClasses, crop: p.crop},
-    init,
-    dataRoot: inp.dataRoot,
-    scaleMin,
-    scaleMax,
-    batchSize: p.batchSize,
-    maxEpochs: inp.epochs ?? stageEpochs,
-    lr: {
-      initial: fineTune ? p.lr.finetune : p.lr.initial,
-      decayFactor: p.lr.decayFactor,
-      maxDecays: p.lr.maxDecays,
-      patience: p.lr.patience,
-    },
-    momentum: p.momentum,
-    weightDecay: p.weightDecay,
-    dropout: p.dropout,
-    colorShiftStd: p.colorShiftStd,
-    seed: p.seed,
-    valScale,
-    outDir: inp.outDir,
-    maxTrainImages: p.maxTrainImages,
-    maxValImages: p.maxValImages,
-  }
+  const job = stageJob(p, {config: inp.config, scale: inp.scale, numClasses: inp.numClasses, fineTune: init.from === 'checkpoint', epochs: inp.epochs, seed: inp.seed})
+  return {...job, init, dataRoot: inp.dataRoot, outDir: inp.outDir}
 }

@@ -8,6 +8,7 @@ import {mkdir} from 'node:fs/promises'
 import path from 'node:path'
 import * as tf from '@tensorflow/tfjs-core'
 import {indexImageFolder} from '../data/imageFolder.js'
+import {carveMinival} from '../data/minival.js'
 import {datasetStats} from '../data/stats.js'
 import {TrainBatchStream} from '../data/trainBatchStream.js'
 import {VggNet, fastForward, type ForwardNet} from '../models/index.js'
@@ -21,6 +22,7 @@ import {EpochProgress} from './progress.js'
 import {initialSchedule, scheduleAfterEpoch} from './schedule.js'
 import {RNG_SCHEME, dropoutSeed} from './seeds.js'
 import {SgdMomentum} from './sgd-momentum.js'
+import {SkippedImagesLog} from './skipped-images.js'
 import {EpochBoard} from './tensorboard.js'
 import {TrainError} from './train-error.js'
 import {createStepEngine, type StepEngine} from './step-engine.js'
@@ -54,10 +56,12 @@ export async function trainNet(job: TrainJob, hooks: TrainHooks = {}): Promise<T
   await removeStaleTemps(ckptFile)
   const metricsPath = path.join(outDir, METRICS_JSONL)
 
-  const index = await indexImageFolder(job.dataRoot)
-  if (index.classes.length !== job.net.numClasses) {
-    throw new TrainError(`net has ${job.net.numClasses} classes but ${index.root} has ${index.classes.length}`)
+  const full = await indexImageFolder(job.dataRoot)
+  if (full.classes.length !== job.net.numClasses) {
+    throw new TrainError(`net has ${job.net.numClasses} classes but ${full.root} has ${full.classes.length}`)
   }
+  // Train on train/ minus the minival; validate on the minival only (val/ scores the tables).
+  const {train: index, minival} = carveMinival(full, job.minivalImages)
   const stats = await datasetStats(index)
   const hash = inputsHash(job, index.id, await initIdentity(job))
 
@@ -105,6 +109,7 @@ export async function trainNet(job: TrainJob, hooks: TrainHooks = {}): Promise<T
   let valForward: ForwardNet | undefined
   let stream: TrainBatchStream | undefined
   const progress = EpochProgress.forStderr(hooks.quiet)
+  const skippedLog = new SkippedImagesLog(hooks.onWarning ?? ((line) => process.stderr.write(`${line}\n`)))
   const wallBase = state.wallMs
   const wallNow = () => wallBase + (performance.now() - sessionStart)
   const done = (stoppedBy: TrainResult['stoppedBy'], message?: string): TrainOutcome => ({
@@ -211,6 +216,7 @@ export async function trainNet(job: TrainJob, hooks: TrainHooks = {}): Promise<T
       } finally {
         await batches.return?.(undefined)
         progress.stop()
+        skippedLog.update(data.skipped())
         lrT.dispose()
         sums.dispose()
       }
@@ -226,11 +232,10 @@ export async function trainNet(job: TrainJob, hooks: TrainHooks = {}): Promise<T
       const epochPart = snapshot()
       stepper.sync() // validation reads net.variables
       const valStart = performance.now()
-      const val = await validateCenterCrop(valNet, index.val, {
+      const val = await validateCenterCrop(valNet, minival, {
         meanRgb: stats.meanRgb,
         scale: job.valScale,
         batchSize: job.batchSize,
-        maxImages: job.maxValImages,
         cache: valCache,
         signal: hooks.signal,
       })

@@ -8,7 +8,12 @@ export type TrainInit =
   | {from: 'A'; checkpoint: string; spec: InitSpec}
   | {from: 'checkpoint'; checkpoint: string}
 
-export interface LrPolicy {
+/**
+ * The paper's rule [3.1]: lr / 10 when validation accuracy stops improving, 3 times,
+ * then stop. Validation is the minival carved from train, never the scored val set.
+ */
+export interface PlateauPolicy {
+  kind: 'plateau'
   initial: number
   /** lr is multiplied by this on a plateau (paper: divided by 10) */
   decayFactor: number
@@ -16,7 +21,22 @@ export interface LrPolicy {
   maxDecays: number
   /** epochs without a val top-1 improvement that make a plateau */
   patience: number
+  /** an epoch improves only if its minival top-1 accuracy beats the best by more than this (fraction, e.g. 0.002) */
+  minDelta: number
 }
+
+/** A fixed schedule imitating the paper's decays: lr x decayFactor after each listed epoch, never below minLr. */
+export interface StepPolicy {
+  kind: 'step'
+  initial: number
+  decayFactor: number
+  /** 1-based epochs after which lr is multiplied by decayFactor, ascending */
+  decayAfterEpochs: number[]
+  /** the lr every net of a profile ends at (fine-tunes start lower, so they take fewer decays) */
+  minLr: number
+}
+
+export type LrPolicy = PlateauPolicy | StepPolicy
 
 export interface TrainJob {
   net: NetSpec
@@ -36,9 +56,13 @@ export interface TrainJob {
   seed: number
   /** Q of the per-epoch single centre-crop validation */
   valScale: number
+  /**
+   * Images per class-balanced minival held out of train/ (src/data/minival.ts): the
+   * per-epoch validation and the plateau schedule see only these, never val/.
+   */
+  minivalImages: number
   outDir: string
   maxTrainImages?: number
-  maxValImages?: number
 }
 
 export type StoppedBy = 'schedule' | 'epochs' | 'nan' | 'interrupt'
@@ -85,6 +109,8 @@ export interface EpochMetrics {
 
 export interface TrainHooks {
   onEpoch?(m: EpochMetrics): void
+  /** one-line warnings (a training image skipped as unreadable); default: stderr */
+  onWarning?(line: string): void
   signal?: AbortSignal
   quiet?: boolean
 }

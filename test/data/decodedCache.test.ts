@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict'
-import {readdir, writeFile} from 'node:fs/promises'
+import {open, readdir, stat, writeFile} from 'node:fs/promises'
 import path from 'node:path'
 import {after, before, describe, it} from 'node:test'
 import type {ImageFolderIndex} from '../../src/data/imageFolder.js'
@@ -125,6 +125,49 @@ describe('decoded-image cache', () => {
       for (const s of b.skipped()) assert.ok(s.reason.length > 0)
     } finally {
       await b.close()
+    }
+  })
+
+  it('a saved cache damaged after writing (same size) fails its checksum: decoded again, then rewritten', async () => {
+    const dir = await tempDir('vgg-cache-damaged-')
+    try {
+      const opts = {...base, cache: {dir: dir.dir}}
+      const a = new TrainBatchStream(index, stats, opts)
+      let first: Batch[]
+      try {
+        first = await collect(a, 0)
+      } finally {
+        await a.close()
+      }
+      const file = path.join(dir.dir, 'datasets', index.id, `decoded-${base.scaleMax}.bin`)
+      const size = (await stat(file)).size
+      // Overwrite the last quarter of the pixels with a grey level no image has.
+      const fh = await open(file, 'r+')
+      const n = Math.floor(size / 4)
+      await fh.write(Buffer.alloc(n, 0x7b), 0, n, size - n)
+      await fh.close()
+      assert.equal((await stat(file)).size, size)
+
+      const b = new TrainBatchStream(index, stats, opts)
+      try {
+        assert.deepEqual(await collect(b, 0), first) // the damaged pixels are never used
+        const info = b.cacheInfo()
+        assert.equal(info.fromDisk, false)
+        assert.match(info.reason ?? '', /decoded-48\.bin: pixel bytes do not match the checksum in its header \(damaged\): decoding the images again/)
+        assert.ok(info.decodes > 0)
+      } finally {
+        await b.close()
+      }
+      // Rewritten whole: the next stream loads it from disk again.
+      const c = new TrainBatchStream(index, stats, opts)
+      try {
+        assert.deepEqual(await collect(c, 0), first)
+        assert.equal(c.cacheInfo().fromDisk, true)
+      } finally {
+        await c.close()
+      }
+    } finally {
+      await dir.cleanup()
     }
   })
 

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict'
-import {mkdir, rm, writeFile, rename} from 'node:fs/promises'
+import {mkdir, rm, writeFile, rename, symlink} from 'node:fs/promises'
 import path from 'node:path'
 import {after, before, describe, it} from 'node:test'
 import {DataError} from '../../src/data/errors.js'
@@ -80,5 +80,24 @@ describe('indexImageFolder', () => {
     }
     await expectOneLine(d, /val class "z" \(.*valonly\/val\/z\) has no folder in .*valonly\/train/)
     await rm(d, {recursive: true})
+  })
+
+  it('a symlink loop in a class folder lists each image once (no 40x train set under one label)', async () => {
+    const before = await indexImageFolder(root)
+    const links = [
+      path.join(root, 'train/a/self'), // -> train/a itself
+      path.join(root, 'train/c/nested/up'), // -> train/c, an ancestor two levels up
+      path.join(root, 'train/b/split'), // -> train/, which would relabel a and c as b
+    ]
+    await symlink('.', links[0])
+    await symlink('..', links[1])
+    await symlink('..', links[2])
+    try {
+      const idx = await indexImageFolder(root)
+      assert.deepEqual(idx.train.map((s) => [s.path, s.label]), before.train.map((s) => [s.path, s.label]))
+      assert.equal(idx.id, before.id)
+    } finally {
+      for (const l of links) await rm(l)
+    }
   })
 })

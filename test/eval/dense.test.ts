@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import {after, before, describe, test} from 'node:test'
 import * as tf from '@tensorflow/tfjs-core'
 import {initBackend} from '../../src/backend/backend.js'
-import {densePosteriors} from '../../src/eval/dense.js'
+import {densePadding, densePosteriors, denseWindows, padForDense} from '../../src/eval/dense.js'
 import {evaluateNet, type EvalImage, type EvalSample} from '../../src/eval/evaluate-net.js'
 import type {EvalNet} from '../../src/eval/types.js'
 import type {VggNet} from '../../src/models/index.js'
@@ -48,17 +48,60 @@ describe('dense evaluation', () => {
     tf.dispose([x, dense, plain])
   })
 
-  test('a non-square image: spatial mean of the score map, softmax, flip averaged (by hand)', () => {
+  test('a non-square image: zero-padded evenly to multiples of 32, spatial mean of the score map, softmax, flip averaged (by hand)', () => {
     const x = randomImages([1, 40, 72, 3], 2)
     const dense = densePosteriors(net, x)
     const byHand = tf.tidy(() => {
-      const m1 = net.denseScoreMap(x)
-      const m2 = net.denseScoreMap(tf.reverse(x, 2))
-      assert.deepEqual(m1.shape, [1, 1, 2, 5]) // floor(72/32) - 1 + 1 = 2 columns
+      // 40 -> 64 (12 above, 12 below), 72 -> 96 (12 left, 12 right)
+      const padded = tf.pad(x, [[0, 0], [12, 12], [12, 12], [0, 0]])
+      const m1 = net.denseScoreMap(padded)
+      const m2 = net.denseScoreMap(tf.reverse(padded, 2))
+      assert.deepEqual(m1.shape, [1, 2, 3, 5]) // 64/32 and 96/32 cells, fc6 a 1x1 conv at crop 32
       return tf.div(tf.add(tf.softmax(tf.mean(m1, [1, 2])), tf.softmax(tf.mean(m2, [1, 2]))), 2)
     })
     assert.ok(maxAbsDiff(dense.dataSync(), byHand.dataSync()) < 1e-6)
     tf.dispose([x, dense, byHand])
+  })
+
+  test('windows at Q = crop + 32k are symmetric: no Q mod 32 margin is lost, none is anchored top-left', () => {
+    for (const [crop, k, extraW] of [[32, 1, 10], [64, 1, 22], [64, 2, 0], [96, 3, 14]]) {
+      const h = crop + 32 * k
+      const w = h + extraW
+      const {ys, xs} = denseWindows(h, w, crop)
+      assert.equal(ys.length, k + 1)
+      assert.deepEqual([ys[0], h - (ys.at(-1)! + crop)], [0, 0], 'the shorter side is tiled exactly')
+      // left overhang = right overhang; together they cover the whole width
+      assert.equal(0 - xs[0] + 0, xs.at(-1)! + crop - w)
+      assert.ok(xs[0] <= 0 && xs.at(-1)! + crop >= w)
+    }
+    assert.deepEqual(densePadding(73, 110), {top: 11, bottom: 12, left: 9, right: 9})
+  })
+
+  test('with mirror-symmetric kernels, the score map of a mirrored image is the mirrored score map (windows symmetric at any width)', () => {
+    // A net whose 3x3 kernels equal their own mirror image commutes with a horizontal
+    // flip, provided the windows lie symmetric in the image. Width 72 has 8 pixels
+    // beyond 64: windows anchored top-left would drop them on one side only.
+    const sym = tinyNet(5, 11)
+    const w = sym.getWeights()
+    for (const [name, v] of w) {
+      if (!name.startsWith('conv') || !name.endsWith('/kernel')) continue
+      const [k, , cin, cout] = v.shape
+      const at = (r: number, c: number, i: number, o: number) => ((r * k + c) * cin + i) * cout + o
+      for (let r = 0; r < k; r++) for (let c = 0; c < k; c++) for (let i = 0; i < cin; i++) for (let o = 0; o < cout; o++) {
+        v.data[at(r, c, i, o)] = v.data[at(r, k - 1 - c, i, o)]
+      }
+    }
+    sym.setWeights(w)
+    const x = randomImages([1, 64, 72, 3], 3)
+    const maps = tf.tidy(() => {
+      const a = sym.denseScoreMap(padForDense(x))
+      const b = sym.denseScoreMap(padForDense(tf.reverse(x, 2)))
+      return [a, tf.reverse(b, 2)]
+    })
+    assert.deepEqual(maps[0].shape, [1, 2, 3, 5])
+    assert.ok(maxAbsDiff(maps[0].dataSync(), maps[1].dataSync()) < 1e-4)
+    tf.dispose([x, ...maps])
+    sym.dispose()
   })
 
   test('evaluateNet groups images by size, bounds the batch, skips corrupt images, keeps sample order', async () => {

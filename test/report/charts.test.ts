@@ -91,7 +91,7 @@ test('writeReports writes tables, charts and a summary whose links resolve', asy
   const curves = await readFile(path.join(outDir, 'charts/training-curves.svg'), 'utf8')
   assert.ok(curves.includes('>A S=256<') && curves.includes('train-B-256'))
   assert.match(summary, /\| train A S=256 \| `train-A-256` \| train \| 1s \|/)
-  for (const text of ['`test`', '100 train / 40 val images', 'abc123', 'cpu on test CPU', '0000000', 'within noise', '**Verdicts.**', '**Columns.**']) {
+  for (const text of ['`test`', '100 train / 40 val images', 'abc123', 'cpu on test CPU', '0000000', 'within noise', '**The verdict rule.**', '**Training-run noise:** not measured', '**Columns.**']) {
     assert.ok(summary.includes(text), text)
   }
   const prov = JSON.parse(await readFile(path.join(outDir, 'provenance.json'), 'utf8')) as {jobs: {key: string; wallMs: number}[]}

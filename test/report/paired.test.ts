@@ -14,7 +14,7 @@ import {ranksOf} from '../../src/eval/ranks.js'
 import type {Posteriors} from '../../src/eval/types.js'
 import type {Claim, RowResult} from '../../src/experiments/types.js'
 import {claimsMarkdown} from '../../src/report/claims-markdown.js'
-import {evaluateClaim, loadPerImageErrors, pairedDifference, pairedVerdict, perImageErrors, trueClassRank} from '../../src/report/index.js'
+import {evaluateClaim, loadPerImageErrors, pairedDifference, perImageErrors, trueClassRank} from '../../src/report/index.js'
 import {wilsonPercent} from '../../src/eval/wilson.js'
 
 const N = 1000
@@ -73,13 +73,21 @@ async function row(id: string, p: Posteriors, file = path.join(dir, `${id}.poste
 /** Reference wrong (top-1 and top-5) on `[0, refWrong)`; subject wrong on `[from, to)`. */
 const range = (lo: number, hi: number) => (i: number): Outcome => (i >= lo && i < hi ? 'both' : 'right')
 
-function claim(subject: string, reference: string, expect: 'lower' | 'not-lower', metric: Claim['metric'] = 'top1'): Claim {
-  return {id: 'c', text: 'test claim', section: '4.1', metric, comparisons: [{subject: `table3/${subject}`, reference: `table3/${reference}`, expect}], source: {file: 'test', line: 1}}
+function claim(subject: string, reference: string, expect: 'lower' | 'not-lower', primary: Claim['primary'] = 'top1'): Claim {
+  return {
+    id: 'c',
+    text: 'test claim',
+    section: '4.1',
+    primary,
+    margin: {relative: 0.02},
+    comparisons: [{subject: `table3/${subject}`, reference: `table3/${reference}`, expect}],
+    source: {file: 'test', line: 1},
+  }
 }
 
 async function judge(rows: RowResult[], c: Claim) {
   const perImage = await loadPerImageErrors(rows, [c.comparisons[0].subject, c.comparisons[0].reference])
-  return {paired: evaluateClaim(c, rows, perImage), unpaired: evaluateClaim(c, rows)}
+  return {paired: evaluateClaim(c, rows, {perImage}), unpaired: evaluateClaim(c, rows)}
 }
 
 // Reference: 300 errors (30%). Subject: right on 35 of them, wrong on 15 others: 28%, a
@@ -105,7 +113,7 @@ test('a consistent 2-point paired improvement on 1000 images holds though the un
   assert.ok(c.noise! < unpaired.checks[0].noise! / 2)
   const md = claimsMarkdown([paired])
   assert.match(md, /\+2\.00 \[\+0\.6\d, \+3\.3\d\]/)
-  assert.match(md, /\| 1000 \| paired \(35 vs 15\) \| holds \|/)
+  assert.match(md, /\| 1000 \| paired \(35 vs 15\) \| paper's way \|/)
 })
 
 test('the same errors on the same images: within noise', async () => {
@@ -153,30 +161,32 @@ test('a missing file, different images or a file that is not the row\'s own: unp
   assert.equal(r.checks[0].unpairedReason, "table3/better: posterior file does not match the row's errors")
 })
 
-test("not-lower ('LRN does not help'): holds unless the subject is significantly better", async () => {
+test("not-lower ('LRN does not help'): judged against the equivalence margin (2% of the reference's 30% error = 0.6 points)", async () => {
   const reference = await ref()
-  // significantly better: the claim of no effect fails
-  assert.equal((await judge([reference, await better()], claim('better', 'ref', 'not-lower'))).paired.verdict, 'fails')
-  // 1 point better, 20 vs 10 discordant images: not significant, so it holds (the
-  // unpaired rule calls the same numbers within noise)
+  // 2 points better, CI [+0.6, +3.4]: an improvement beyond the margin, the claim fails
+  const clear = (await judge([reference, await better()], claim('better', 'ref', 'not-lower'))).paired
+  assert.equal(clear.verdict, 'fails')
+  assert.ok(Math.abs(clear.checks[0].margin! - 0.6) < 1e-9)
+  assert.ok(Math.abs(clear.checks[0].effect! - (0.6 - 2)) < 1e-9)
+  // 1 point better, 20 vs 10 discordant images: it may or may not exceed 0.6: within noise
   const slight = await row('slight', posteriors((i) => (i >= 20 && i < 310 ? 'both' : 'right')))
-  const {paired, unpaired} = await judge([reference, slight], claim('slight', 'ref', 'not-lower'))
-  assert.ok(paired.checks[0].d! > 0 && paired.checks[0].ci![0] < 0)
-  assert.equal(paired.verdict, 'holds')
-  assert.equal(unpaired.verdict, 'within noise')
-  // worse, or identical: holds
+  const s = (await judge([reference, slight], claim('slight', 'ref', 'not-lower'))).paired
+  assert.ok(s.checks[0].effectCi![0] < 0 && s.checks[0].effectCi![1] > 0)
+  assert.equal(s.verdict, 'within noise')
+  // 2 points worse: any improvement is excluded: holds; identical errors: 0 < 0.6 exactly: holds
   assert.equal((await judge([reference, await better()], claim('ref', 'better', 'not-lower'))).paired.verdict, 'holds')
-  assert.equal(pairedVerdict({ci: [0, 0]}, 'not-lower'), 'holds')
-  assert.equal(pairedVerdict({ci: [0.1, 2]}, 'not-lower'), 'fails')
-  assert.equal(pairedVerdict({ci: [-0.1, 2]}, 'not-lower'), 'holds')
+  const same = await row('same2', posteriors(range(0, 300)))
+  assert.equal((await judge([reference, same], claim('same2', 'ref', 'not-lower'))).paired.verdict, 'holds')
 })
 
 test('top-5 is judged on its own per-image errors', async () => {
   // subject: the 300 reference errors become top-1-only errors (true class 4th): top-1 equal, top-5 much better
   const top5Only = await row('top5', posteriors((i) => (i < 300 ? 'top1' : 'right')))
-  const r = (await judge([await ref(), top5Only], claim('top5', 'ref', 'lower', 'both'))).paired
-  assert.deepEqual(r.checks.map((c) => [c.metric, c.verdict]), [['top1', 'within noise'], ['top5', 'holds']])
+  const r = (await judge([await ref(), top5Only], claim('top5', 'ref', 'lower'))).paired
+  assert.deepEqual(r.checks.map((c) => [c.metric, c.primary, c.verdict]), [['top1', true, 'within noise'], ['top5', false, 'holds']])
   assert.ok(Math.abs(r.checks[1].d! - 30) < 1e-9)
+  assert.equal(r.verdict, 'within noise', 'top-5 is shown, it does not vote')
+  assert.equal((await judge([await ref(), top5Only], claim('top5', 'ref', 'lower', 'top5'))).paired.verdict, 'holds')
 })
 
 test('paired difference: mean ± 1.96 sd/√n of the per-image differences', () => {

@@ -8,6 +8,9 @@ import path from 'node:path'
 import {after, before, test} from 'node:test'
 import {SlurmError, slurmCli} from '../../src/runner/slurm/cli.js'
 import {batchScript, shellQuote} from '../../src/runner/slurm/batch-script.js'
+import {loadProfile} from '../../src/experiments/profile.js'
+import {resolveDataset} from '../../src/runner/dataset.js'
+import {load} from '../../src/runner/run-tables.js'
 
 const root = mkdtempSync(path.join(os.tmpdir(), 'vgg-slurm-cli-'))
 const bin = path.join(root, 'bin')
@@ -87,7 +90,7 @@ test('batch scripts quote what the shell would split', () => {
   assert.equal(out.status, 0)
 })
 
-test('the CLI submits with --executor slurm, shows status, cancels, and refuses a local run meanwhile', () => {
+test('the CLI submits with --executor slurm, shows status, cancels, and refuses a local run meanwhile', async () => {
   const data = path.join(root, 'data')
   const made = spawnSync(process.execPath, ['scripts/make-toy-imagefolder.mjs', data, '--classes', '2', '--train', '4', '--val', '2'], {encoding: 'utf8'})
   assert.equal(made.status, 0, made.stderr)
@@ -96,23 +99,28 @@ test('the CLI submits with --executor slurm, shows status, cancels, and refuses 
   writeFileSync(calls, '')
   writeFileSync(path.join(root, 'next'), '0')
 
+  const graph = await table3Graph(data)
+  const n = graph.nodes.size
   const sub = cli('table3', '--profile', 'smoke', '--data', data, '--executor', 'slurm', '--json')
   assert.equal(sub.status, 0, sub.stderr)
   const r = JSON.parse(sub.stdout)
   assert.equal(r.kind, 'slurm')
-  assert.equal(r.submitted.length, 36)
-  assert.equal(r.reportJobId, '37')
+  assert.equal(r.submitted.length, n)
+  assert.equal(r.reportJobId, String(n + 1))
   const sbatch = cliCalls().filter((l) => l.startsWith('sbatch'))
-  assert.equal(sbatch.length, 37)
+  assert.equal(sbatch.length, n + 1)
   assert.match(sbatch[0], /^sbatch --parsable --job-name=vgg-train-A-s256 --output=\S+\/slurm-%j\.out --chdir=\S+ --kill-on-invalid-dep=yes --cpus-per-task=1 --mem=2G --time=15 \S+\/slurm-job\.sh$/)
-  assert.ok(sbatch.slice(1, -1).every((l) => /--dependency=afterok:\d+(:\d+)* --kill-on-invalid-dep=yes/.test(l)))
-  assert.match(sbatch[36], /--job-name=vgg-report .*--dependency=afterany:(\d+:){35}\d+ /)
+  graph.order.forEach((key, i) => {
+    const hasDeps = graph.nodes.get(key)!.deps.length > 0
+    assert.equal(/ --dependency=afterok:\d+(:\d+)* --kill-on-invalid-dep=yes /.test(sbatch[i]), hasDeps, sbatch[i])
+  })
+  assert.match(sbatch[n], new RegExp(`--job-name=vgg-report .*--dependency=afterany:(\\d+:){${n - 1}}\\d+ `))
 
   const status = cli('status', '--profile', 'smoke')
   assert.equal(status.status, 0, status.stderr)
   assert.match(status.stdout, /train A S=37 +[0-9a-f]{16} +1 +PENDING \(Dependency\) +-/)
   assert.match(status.stdout, /eval A S=37 dense Q=37 +[0-9a-f]{16} +2 +COMPLETED/)
-  assert.match(status.stdout, /35 still queued or running/)
+  assert.match(status.stdout, new RegExp(`${n - 1} still queued or running`))
 
   const local = cli('table3', '--profile', 'smoke', '--data', data)
   assert.equal(local.status, 2)
@@ -122,5 +130,11 @@ test('the CLI submits with --executor slurm, shows status, cancels, and refuses 
   assert.equal(cancel.status, 0, cancel.stderr)
   // one scancel: every id the fake squeue calls live (all but 2 and 3)
   const scancel = cliCalls().filter((l) => l.startsWith('scancel'))
-  assert.deepEqual(scancel, [`scancel ${Array.from({length: 37}, (_, i) => i + 1).filter((i) => i !== 2 && i !== 3).join(' ')}`])
+  assert.deepEqual(scancel, [`scancel ${Array.from({length: n + 1}, (_, i) => i + 1).filter((i) => i !== 2 && i !== 3).join(' ')}`])
 })
+
+/** The graph the CLI builds for table3 on the smoke profile (its size follows the YAML files). */
+async function table3Graph(data: string) {
+  const profile = loadProfile('smoke')
+  return load(['table3'], profile, await resolveDataset(profile, data)).graph
+}

@@ -75,6 +75,22 @@ describe('checkpoint file', () => {
     await assert.rejects(loadCheckpoint(file), (e: Error) => e instanceof CheckpointError && /bad magic/.test(e.message))
   })
 
+  it('a file damaged after writing (same size, other bytes) fails its checksum, naming the file', async () => {
+    const file = path.join(dir, 'damaged.ckpt')
+    await writeCheckpoint(file, sample(2, 0))
+    const bytes = await readFile(file)
+    bytes[bytes.length - 5] ^= 0x40 // one bit of the last tensor
+    await writeFile(file, bytes)
+    const corrupt = (e: Error) => e instanceof CheckpointError && e.message === `${file} is corrupt: its tensor bytes do not match the checksum written with it`
+    await assert.rejects(loadCheckpoint(file), corrupt)
+    const {verifyCheckpoint} = await import('../../src/train/checkpoint.js')
+    await assert.rejects(verifyCheckpoint(file), corrupt)
+    bytes[bytes.length - 5] ^= 0x40
+    await writeFile(file, bytes)
+    await verifyCheckpoint(file)
+    assert.equal((await loadCheckpoint(file)).epoch, 2)
+  })
+
   it('a full disk (ENOSPC) keeps the previous checkpoint intact and says so', async () => {
     const file = path.join(dir, 'full.ckpt')
     await writeCheckpoint(file, sample(1, 0))

@@ -52,3 +52,14 @@ it('init chain: A random -> D from A (first 4 convs + fc6-8 copied) -> D fine-tu
   await assert.rejects(initNet({...ftJob, net: {...ftJob.net, config: 'E'}}), /differs from this job's in config/)
   await assert.rejects(initNet({...dJob, init: {from: 'A', checkpoint: dRun.checkpoint, spec: {kind: 'glorot'}}}), /holds a D net, not A/)
 })
+
+it('A-LRN starts from random init with A\'s seed: every layer it shares with A starts with A\'s weights', async () => {
+  const job = smokeJob(data, path.join(scratch, 'unused'))
+  const a = await initNet(job)
+  const lrn = await initNet({...job, net: {...job.net, config: 'A-LRN'}})
+  const [wa, wl] = [a.getWeights(), lrn.getWeights()]
+  a.dispose()
+  lrn.dispose()
+  assert.deepEqual([...wl.keys()], [...wa.keys()], 'LRN adds no weights')
+  for (const [name, v] of wa) assert.deepEqual(wl.get(name)!.data, v.data, name)
+})

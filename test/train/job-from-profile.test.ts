@@ -6,8 +6,8 @@ import {parseTrainScale, trainJobFromProfile} from '../../src/train/job-from-pro
 const profile: Profile = {
   name: 'p', description: '', dataset: 'imagenette', numClasses: 10, crop: 64, widthFactor: 0.25, fcWidth: 512, batchSize: 64,
   epochs: {base: 4, s384: 2, jitter: 3},
-  lr: {initial: 0.01, finetune: 0.001, decayFactor: 0.1, maxDecays: 3, patience: 1},
-  momentum: 0.9, weightDecay: 5e-4, dropout: 0.5, colorShiftStd: 0.1, init: {kind: 'normal', std: 0.1}, evalBatchSize: 64, seed: 1,
+  lr: {initial: 0.01, finetune: 0.001, decayFactor: 0.1, schedule: {kind: 'step', decayAt: [0.5, 0.75, 0.875]}},
+  momentum: 0.9, weightDecay: 5e-4, dropout: 0.5, colorShiftStd: 0.1, init: {kind: 'normal', std: 0.1}, minivalImages: 50, evalBatchSize: 64, seed: 1,
 }
 const base = {profile, dataRoot: '/d', numClasses: 10, outDir: '/o'}
 
@@ -44,5 +44,13 @@ describe('train job from a profile', () => {
     assert.deepEqual([jit.scaleMin, jit.scaleMax, jit.valScale], [73, 146, 110])
     assert.equal(jit.maxEpochs, 9)
     assert.throws(() => trainJobFromProfile({...base, config: 'C', scale: 256, initFrom: {checkpoint: '/d.ckpt', config: 'D'}}), /holds a D net/)
+  })
+
+  it('step schedule: decays at fractions of the stage, fine-tunes end at the base stage\'s final lr', () => {
+    const a = trainJobFromProfile({...base, config: 'A', scale: 256, epochs: 16})
+    assert.deepEqual(a.lr, {kind: 'step', initial: 0.01, decayFactor: 0.1, decayAfterEpochs: [8, 12, 14], minLr: 0.01 * 0.1 ** 3})
+    const ft = trainJobFromProfile({...base, config: 'A', scale: 384, initFrom: {checkpoint: '/a.ckpt', config: 'A'}, epochs: 8})
+    assert.deepEqual(ft.lr, {kind: 'step', initial: 0.001, decayFactor: 0.1, decayAfterEpochs: [4, 6, 7], minLr: 0.01 * 0.1 ** 3})
+    assert.equal(a.minivalImages, 50)
   })
 })

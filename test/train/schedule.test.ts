@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict'
 import {describe, it} from 'node:test'
-import {initialSchedule, scheduleAfterEpoch, type ScheduleState} from '../../src/train/schedule.js'
+import {initialSchedule, scheduleAfterEpoch, stepLrs, type ScheduleState} from '../../src/train/schedule.js'
 import {dropoutSeed} from '../../src/train/seeds.js'
-import type {LrPolicy} from '../../src/train/types.js'
+import type {LrPolicy, PlateauPolicy, StepPolicy} from '../../src/train/types.js'
 
-const policy: LrPolicy = {initial: 0.01, decayFactor: 0.1, maxDecays: 3, patience: 2}
+const policy: PlateauPolicy = {kind: 'plateau', initial: 0.01, decayFactor: 0.1, maxDecays: 3, patience: 2, minDelta: 0}
 
 /** Feed accuracies in order; returns the lr used in each epoch and where it stopped. */
-function run(accs: number[], p = policy): {lrs: number[]; stopAt?: number; state: ScheduleState} {
+function run(accs: number[], p: LrPolicy = policy): {lrs: number[]; stopAt?: number; state: ScheduleState} {
   let state = initialSchedule(p)
   const lrs: number[] = []
   for (let i = 0; i < accs.length; i++) {
@@ -59,6 +59,30 @@ describe('lr schedule', () => {
   it('lr after k decays is initial x factor^k (one rounding)', () => {
     const r = run(Array.from({length: 8}, () => 0.5), {...policy, patience: 1})
     assert.equal(r.state.lr, 0.01 * 0.1 ** 3)
+  })
+
+  it('minDelta: a gain of no more than minDelta is a plateau, not progress', () => {
+    const r = run([0.5, 0.501, 0.502, 0.6], {...policy, patience: 2, minDelta: 0.005})
+    // epochs 2 and 3 gain < 0.005 over 0.5: decay after epoch 3; epoch 4 is progress
+    assert.deepEqual(r.lrs, [0.01, 0.01, 0.01, 0.001])
+    assert.equal(r.state.bestValTop1Acc, 0.6)
+  })
+})
+
+describe('step lr schedule', () => {
+  const step: StepPolicy = {kind: 'step', initial: 0.01, decayFactor: 0.1, decayAfterEpochs: [4, 6, 7], minLr: 1e-5}
+
+  it('decays after the listed epochs whatever validation says, and never stops early', () => {
+    const good = run([0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8], step)
+    const flat = run(Array.from({length: 8}, () => 0.5), step)
+    assert.deepEqual(good.lrs, flat.lrs)
+    assert.equal(flat.stopAt, undefined)
+    assert.deepEqual(good.lrs.map((x) => +x.toPrecision(6)), [0.01, 0.01, 0.01, 0.01, 0.001, 0.001, 0.0001, 0.00001])
+  })
+
+  it('a fine-tune starting at initial/10 stops at minLr: every net ends at the same lr', () => {
+    const ft = stepLrs({...step, initial: 0.001}, 8)
+    assert.deepEqual(ft.map((x) => +x.toPrecision(6)), [0.001, 0.001, 0.001, 0.001, 0.0001, 0.0001, 0.00001, 0.00001])
   })
 })
 

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict'
-import {readFile, readdir, writeFile} from 'node:fs/promises'
+import {cp, readFile, readdir, rename, writeFile} from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import {after, before, describe, it} from 'node:test'
@@ -59,8 +59,27 @@ describe('trainNet', () => {
     assert.ok(tb.some((n) => n.startsWith('events.out.tfevents')), 'TensorBoard event file')
     for (const m of epochs) {
       assert.ok(m.imgPerS > 0 && m.dataWaitFrac >= 0 && m.dataWaitFrac <= 1)
-      assert.ok(m.valN === 12 && m.valTop5Err === 0)
+      assert.ok(m.valN === 3 && m.valTop5Err === 0, 'validated on the 3-image minival')
     }
+  })
+
+  it('the schedule and per-epoch validation use the minival only: val/ never changes training', async () => {
+    // A copy whose val/ labels are all wrong (class folders rotated): if val/ drove the
+    // plateau schedule, lr and weights would differ from the run on the original.
+    const swapped = path.join(scratch, 'swapped-val')
+    await cp(data, swapped, {recursive: true})
+    const names = ['blue', 'red', 'stripes']
+    for (const n of names) await rename(path.join(swapped, 'val', n), path.join(swapped, 'val', `${n}.tmp`))
+    for (let i = 0; i < names.length; i++) await rename(path.join(swapped, 'val', `${names[i]}.tmp`), path.join(swapped, 'val', names[(i + 1) % names.length]))
+    const job = (root: string, name: string) =>
+      smokeJob(root, out(name), {maxEpochs: 4, lr: {kind: 'plateau', initial: 0.01, decayFactor: 0.1, maxDecays: 3, patience: 1, minDelta: 0}})
+    const a = await trainNet(job(data, 'val-a'), {quiet: true})
+    const b = await trainNet(job(swapped, 'val-b'), {quiet: true})
+    const [ca, cb] = [await loadCheckpoint(a.checkpoint), await loadCheckpoint(b.checkpoint)]
+    const trace = (c: typeof ca) => c.metrics.map((m) => [m.lr, m.nextLr, m.valTop1Err, m.valN])
+    assert.deepEqual(trace(cb), trace(ca))
+    assert.ok(ca.metrics.every((m) => m.valN === 3))
+    for (const [name, v] of ca.weights) assert.deepEqual(cb.weights.get(name)!.data, v.data, name)
   })
 
   it('returns at once for a finished job, continues when maxEpochs is raised, refuses a different job', async () => {
@@ -109,7 +128,7 @@ describe('trainNet', () => {
   })
 
   it('a NaN loss stops the net with a clear message and keeps the last good checkpoint', async () => {
-    const job = smokeJob(data, out('nan'), {maxEpochs: 3, lr: {initial: 1e12, decayFactor: 0.1, maxDecays: 3, patience: 2}})
+    const job = smokeJob(data, out('nan'), {maxEpochs: 3, lr: {kind: 'plateau', initial: 1e12, decayFactor: 0.1, maxDecays: 3, patience: 2, minDelta: 0}})
     const r = await trainNet(job, {quiet: true})
     assert.equal(r.stoppedBy, 'nan')
     assert.match(r.message ?? '', /loss became NaN\/Inf in epoch 1 .*last good checkpoint .* \(after epoch 0\) is kept/)

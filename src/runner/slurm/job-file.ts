@@ -12,13 +12,20 @@ export interface JobFile {
   version: 1
   node: JobNode
   /** the parents: their records are read from their folders */
-  deps: {key: string; name: string; dir: string}[]
+  deps: {key: string; kind: JobNode['kind']; name: string; dir: string}[]
 }
 
 export function writeJobFile(node: JobNode, nodes: Map<string, JobNode>): string {
   mkdirSync(node.dir, {recursive: true})
   const file = path.join(node.dir, FILE)
-  const content: JobFile = {version: 1, node, deps: node.deps.map((k) => ({key: k, name: nodes.get(k)!.name, dir: nodes.get(k)!.dir}))}
+  const content: JobFile = {
+    version: 1,
+    node,
+    deps: node.deps.map((k) => {
+      const d = nodes.get(k)!
+      return {key: k, kind: d.kind, name: d.name, dir: d.dir}
+    }),
+  }
   const tmp = `${file}.${process.pid}.tmp`
   writeFileSync(tmp, JSON.stringify(content, null, 2) + '\n')
   renameSync(tmp, file)

@@ -40,7 +40,7 @@ export async function runStatus(runDir: string, cli: SlurmCli): Promise<RunStatu
   if (manifest === undefined) return undefined
   const states = await cli.states(manifestJobIds(manifest))
   const rows: StatusRow[] = manifest.jobs.map((j) => {
-    const place = {key: j.key, dir: j.dir}
+    const place = {key: j.key, kind: j.kind, dir: j.dir}
     const slurm = j.jobId === undefined ? undefined : states.get(j.jobId)
     const log = j.jobId === undefined ? undefined : path.join(j.dir, `slurm-${j.jobId}.out`)
     if (j.jobId !== undefined && isCrashed(slurm) && readRecord(place) === undefined && readFailure(place) === undefined) {

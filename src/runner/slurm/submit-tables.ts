@@ -5,13 +5,15 @@ import path from 'node:path'
 import {loadProfile} from '../../experiments/profile.js'
 import {loadTables} from '../../experiments/tables.js'
 import type {TableName} from '../../experiments/types.js'
-import {resourcesFor} from './resources.js'
-import {resolveDataset} from '../dataset.js'
+import {setAsideIfCorrupt} from '../../train/corrupt-checkpoint.js'
+import {portableDatasetPath, resolveDataset} from '../dataset.js'
 import type {DatasetInfo, JobGraph} from '../jobs.js'
 import {acquireLock} from '../lock.js'
-import {runDirOf} from '../paths.js'
+import {resultsDirOf, runDirOf} from '../paths.js'
 import {gitCommit, load, reportFromCache, saveLastRun} from '../run-tables.js'
+import {checkWritable} from '../writable.js'
 import {slurmCli, type SlurmCli} from './cli.js'
+import {resourcesFor} from './resources.js'
 import {submitGraph, type SubmitResult} from './submit.js'
 
 export interface SubmitTablesOptions {
@@ -41,6 +43,8 @@ export function profileArgOf(profile: string): string {
 export async function submitTables(opts: SubmitTablesOptions): Promise<SubmitTablesResult> {
   const profile = loadProfile(opts.profile)
   loadTables(opts.tables)
+  checkWritable(runDirOf(profile.name), 'the runs folder', 'set VGG_REPRO_RUNS to a writable folder')
+  checkWritable(resultsDirOf(profile.name), 'the results folder', 'set VGG_REPRO_RESULTS to a writable folder')
   const dataset = await resolveDataset(profile, opts.data, {log: opts.progress})
   const {graph} = load(opts.tables, profile, dataset)
   const runDir = runDirOf(profile.name)
@@ -57,12 +61,13 @@ export async function submitTables(opts: SubmitTablesOptions): Promise<SubmitTab
       runDir,
       cli,
       log: opts.progress,
+      checkCheckpoint: setAsideIfCorrupt,
     })
     const train = resourcesFor('train', profile.slurm)
     saveLastRun(runDir, {
       provenance: {
         profile: profile.name,
-        dataset: {path: dataset.root, trainImages: dataset.trainImages, valImages: dataset.valImages, id: dataset.id},
+        dataset: {path: portableDatasetPath(dataset.root), trainImages: dataset.trainImages, valImages: dataset.valImages, id: dataset.id},
         backend: `chosen by each Slurm job (${opts.backend ?? 'auto'}; see the jobs' slurm-<id>.out)`,
         device: `Slurm cluster; train jobs asked for ${train.gres ? `--gres=${train.gres}` : 'no GPU'}${train.cpusPerTask ? `, ${train.cpusPerTask} CPUs` : ''}`,
         gitCommit: gitCommit(),

@@ -7,8 +7,9 @@ import {mkdirSync, rmSync, writeFileSync} from 'node:fs'
 import path from 'node:path'
 import type {SlurmJobKind} from '../../experiments/slurm-resources.js'
 import type {Profile} from '../../experiments/types.js'
-import {readRecord} from '../job-store.js'
-import type {JobGraph, JobNode} from '../jobs.js'
+import {readRecordChecked, removeRecord} from '../job-store.js'
+import type {TrainResult} from '../../train/types.js'
+import type {JobGraph, JobNode, JobRecord} from '../jobs.js'
 import {batchScript} from './batch-script.js'
 import type {SlurmCli} from './cli.js'
 import {writeJobFile} from './job-file.js'
@@ -28,6 +29,11 @@ export interface SubmitGraphOptions {
   runDir: string
   cli: SlurmCli
   log?: (line: string) => void
+  /**
+   * Why a cached net's checkpoint cannot be used (after moving it aside), or undefined;
+   * checked for cached nets that a job to submit will load, as the local runner does.
+   */
+  checkCheckpoint?(file: string): Promise<string | undefined>
 }
 
 export interface SubmittedJob {
@@ -79,12 +85,13 @@ export async function submitGraph(opts: SubmitGraphOptions): Promise<SubmitResul
   }
   const result: SubmitResult = {submitted: [], kept: [], cancelled: [], cached: 0, manifest}
 
+  const cached = await cachedRecords(graph, opts.checkCheckpoint, log)
   try {
     for (const key of graph.order) {
       const node = graph.nodes.get(key)!
       const entry: ManifestJob = {key, name: node.name, kind: node.kind, dir: node.dir, deps: node.deps}
       jobs.push(entry)
-      if (readRecord(node) !== undefined) {
+      if (cached.has(key)) {
         result.cached++
         continue
       }
@@ -160,4 +167,29 @@ export async function submitGraph(opts: SubmitGraphOptions): Promise<SubmitResul
     writeManifest(runDir, manifest)
   }
   return result
+}
+
+/** Finished jobs; a record found unusable is named, a corrupt net that a job to run would load is retrained. */
+async function cachedRecords(graph: JobGraph, checkCheckpoint: SubmitGraphOptions['checkCheckpoint'], log: (line: string) => void): Promise<Map<string, JobRecord>> {
+  const out = new Map<string, JobRecord>()
+  for (const key of graph.order) {
+    const node = graph.nodes.get(key)!
+    const read = readRecordChecked(node)
+    if (read.problem !== undefined) log(read.problem)
+    if (read.record !== undefined) out.set(key, read.record)
+  }
+  const feedsPending = new Set<string>()
+  for (const node of graph.nodes.values()) if (!out.has(node.key)) for (const d of node.deps) feedsPending.add(d)
+  for (const key of graph.order) {
+    const node = graph.nodes.get(key)!
+    const record = out.get(key)
+    if (record === undefined || node.kind !== 'train' || !feedsPending.has(key) || checkCheckpoint === undefined) continue
+    const problem = await checkCheckpoint((record.output as TrainResult).checkpoint)
+    if (problem === undefined) continue
+    log(`${problem}; training ${node.name} again`)
+    removeRecord(node)
+    // Trained again (deterministic: the same net); its finished dependents stay cached, as locally.
+    out.delete(key)
+  }
+  return out
 }
