@@ -227,3 +227,33 @@ test('bad slurm blocks in a profile are one file:line error', () => {
     assert.throws(() => loadProfile('smoke', path.join(t.dir, 'profiles')), (e: unknown) => e instanceof ExperimentFileError && want.test(e.message) && !e.message.includes('\n'), block)
   }
 })
+
+test('a cached net that a job to submit will load is checked first, and trained again if its checkpoint is corrupt', async () => {
+  const {graph, runDir, cli, submit} = setup()
+  await submit()
+  await cli.runAll(runDir, fakeExecutor())
+  const a = [...graph.nodes.values()].find((n) => n.name === 'train A S=37')!
+  const evalA = [...graph.nodes.values()].find((n) => n.kind === 'eval' && n.deps[0] === a.key)!
+  rmSync(path.join(evalA.dir, 'result.json'))
+  const checked: string[] = []
+  const lines: string[] = []
+  const r = await submitGraph({
+    graph,
+    profile: loadProfile('smoke', path.join(path.dirname(path.dirname(runDir)), 'experiments', 'profiles')),
+    profileArg: 'smoke',
+    data: '/nonexistent/data',
+    tables: ['table3'],
+    runDir,
+    cli,
+    log: (l) => lines.push(l),
+    checkCheckpoint: async (file) => {
+      checked.push(file)
+      return file.startsWith(a.dir) ? 'checksum mismatch' : undefined
+    },
+  })
+  // only the net the evaluation loads was checked; it and the evaluation run, the rest stays cached
+  assert.deepEqual(checked, [path.join(a.dir, 'checkpoint.json')])
+  assert.deepEqual(r.submitted.map((s) => s.name), [a.name, evalA.name])
+  assert.equal(r.cached, graph.nodes.size - 2)
+  assert.ok(lines.includes('checksum mismatch; training train A S=37 again'))
+})
