@@ -3,7 +3,11 @@ import {displayPath} from '../experiments/paths.js'
 import {parseTableName} from '../experiments/tables.js'
 import {TABLE_NAMES, type RowResult} from '../experiments/types.js'
 import {renderTerminal} from '../report/index.js'
+import {loadProfile} from '../experiments/profile.js'
+import {runDirOf} from '../runner/paths.js'
 import {reportFromCache} from '../runner/run-tables.js'
+import {slurmCli} from '../runner/slurm/cli.js'
+import {noteSlurmFailures} from '../runner/slurm/status.js'
 import {failIfUserError, profileOf, tableFlags} from '../runner/table-command.js'
 
 export default class Report extends Command {
@@ -23,7 +27,10 @@ results, without training or evaluating anything. Rows whose jobs never ran show
     const {flags} = await this.parse(Report)
     try {
       const tables = flags.tables.split(',').map((t) => parseTableName(t.trim()))
-      const r = await reportFromCache({profile: profileOf(flags), data: flags.data, tables})
+      const profile = profileOf(flags)
+      // After an --executor slurm run: jobs Slurm killed (time limit, memory) count as failed.
+      await noteSlurmFailures(runDirOf(loadProfile(profile).name), slurmCli())
+      const r = await reportFromCache({profile, data: flags.data, tables})
       this.log(renderTerminal(r.rows))
       this.log(`Reports in ${displayPath(r.resultsDir)}/ (${r.reports.length} files)`)
       return r

@@ -1,6 +1,7 @@
 // Strict zod schemas of the experiment files (unknown keys are errors). The
 // shapes after parsing are normalised into types.ts by the loaders.
 import {z} from 'zod'
+import {slurmSchema} from './slurm-resources.js'
 import {CONFIG_NAMES, TABLE_NAMES, TECHNIQUES} from './types.js'
 
 const positive = z.number().positive()
@@ -48,6 +49,7 @@ export const profileSchema = z.strictObject({
   timeBudgetMinutes: positive.optional(),
   /** what a run of this profile can and cannot show (printed in summary.md) */
   scope: z.string().min(1).optional(),
+  slurm: slurmSchema.optional(),
 })
 
 /** Training scale at paper scale: fixed S or a jitter range [Smin, Smax]. */

@@ -8,6 +8,8 @@ export const CONFIG_NAMES: readonly ConfigName[] = ['A', 'A-LRN', 'B', 'C', 'D',
 export type TableName = 'table3' | 'table4' | 'table5' | 'table6'
 export const TABLE_NAMES: readonly TableName[] = ['table3', 'table4', 'table5', 'table6']
 
+import type {SlurmResources} from './slurm-resources.js'
+
 export type InitSpec = {kind: 'normal'; std: number} | {kind: 'glorot'}
 
 /** A profile's lr schedule: fixed decays at fractions of each stage, or the paper's plateau rule. */
@@ -50,6 +52,8 @@ export interface Profile {
   timeBudgetMinutes?: number
   /** what a run of this profile can and cannot show (printed in summary.md) */
   scope?: string
+  /** sbatch resources per job kind for `--executor slurm` (addition to the contract) */
+  slurm?: SlurmResources
 }
 
 /**

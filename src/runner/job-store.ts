@@ -8,6 +8,9 @@ import path from 'node:path'
 import type {JobNode, JobRecord} from './jobs.js'
 import {isInside} from './paths.js'
 
+/** What the store needs of a job: its key, kind and folder (a Slurm job has no graph). */
+type JobPlace = Pick<JobNode, 'key' | 'kind' | 'dir'>
+
 const RESULT = 'result.json'
 const ERROR = 'error.json'
 
@@ -54,7 +57,7 @@ function outputProblem(kind: JobNode['kind'], output: Record<string, unknown>): 
 }
 
 /** A stored path back to an absolute one: relative to the job folder; old absolute records remapped after a move. */
-function resolveStored(node: JobNode, stored: string): string {
+function resolveStored(node: JobPlace, stored: string): string {
   if (!path.isAbsolute(stored)) return path.resolve(node.dir, stored)
   if (existsSync(stored)) return stored
   // Written before paths were relative: a file of this job's folder, at its old place.
@@ -69,7 +72,7 @@ export interface RecordRead {
 }
 
 /** The finished record of `node` (paths absolute), or why the job must (re)run. */
-export function readRecordChecked(node: JobNode): RecordRead {
+export function readRecordChecked(node: JobPlace): RecordRead {
   const file = path.join(node.dir, RESULT)
   if (!existsSync(file)) return {}
   const raw = readJson(file)
@@ -88,12 +91,12 @@ export function readRecordChecked(node: JobNode): RecordRead {
 }
 
 /** The finished record of `node`, or undefined when it must (re)run. */
-export function readRecord(node: JobNode): JobRecord | undefined {
+export function readRecord(node: JobPlace): JobRecord | undefined {
   return readRecordChecked(node).record
 }
 
 /** Store `record`, its output paths relative to the job folder when inside it. */
-export function writeRecord(node: JobNode, record: JobRecord): void {
+export function writeRecord(node: JobPlace, record: JobRecord): void {
   const output: Record<string, unknown> = {...(record.output as unknown as Record<string, unknown>)}
   for (const k of PATH_FIELDS) {
     const v = output[k]
@@ -104,7 +107,7 @@ export function writeRecord(node: JobNode, record: JobRecord): void {
 }
 
 /** Forget a finished job (its output was found unusable): it runs again. */
-export function removeRecord(node: JobNode): void {
+export function removeRecord(node: JobPlace): void {
   rmSync(path.join(node.dir, RESULT), {force: true})
 }
 
@@ -114,11 +117,11 @@ export interface FailureRecord {
   at: string
 }
 
-export function writeFailure(node: JobNode, error: string): void {
+export function writeFailure(node: JobPlace, error: string): void {
   writeJsonAtomic(path.join(node.dir, ERROR), {key: node.key, error, at: new Date().toISOString()} satisfies FailureRecord)
 }
 
-export function readFailure(node: JobNode): FailureRecord | undefined {
+export function readFailure(node: JobPlace): FailureRecord | undefined {
   const f = readJson(path.join(node.dir, ERROR))
   return isObject(f) && f.key === node.key && typeof f.error === 'string' ? (f as unknown as FailureRecord) : undefined
 }

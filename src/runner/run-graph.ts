@@ -3,7 +3,7 @@
 // cause and the rest go on; an interrupt stops after saving what finished.
 import type {TrainJob, TrainResult} from '../train/types.js'
 import type {Executor, JobContext} from './executor.js'
-import type {CombineNode, CombineOutput, EvalNode, EvalOutput, JobGraph, JobNode, JobRecord, TrainNode} from './jobs.js'
+import type {CombineNode, CombineOutput, EvalNode, EvalOutput, JobGraph, JobNode, JobOutput, JobRecord, TrainNode} from './jobs.js'
 import {readRecordChecked, removeRecord, writeFailure, writeRecord} from './job-store.js'
 
 export type JobState = 'cached' | 'done' | 'failed' | 'pending'
@@ -88,34 +88,13 @@ export async function runGraph(opts: RunOptions): Promise<RunSummary> {
       continue
     }
     emit({type: 'start', node})
-    const ctx: JobContext = {
+    const outcome = await runNode(node, (k) => outcomes.get(k)!.record!.output, executor, {
       signal,
       onProgress: (fraction, note) => emit({type: 'progress', node, fraction, note}),
       onNote: (text) => emit({type: 'note', node, text}),
-    }
-    const t0 = Date.now()
-    let outcome: JobOutcome
-    try {
-      const output = await execute(node, graph, outcomes, executor, ctx)
-      const wallMs = node.kind === 'train' ? (output as TrainResult).wallMs : Date.now() - t0
-      const record: JobRecord = {key, kind: node.kind, name: node.name, finishedAt: new Date().toISOString(), wallMs, output}
-      writeRecord(node, record)
-      ran[node.kind]++
-      outcome = {state: 'done', record}
-    } catch (error) {
-      if (error instanceof RunInterrupted || signal?.aborted) {
-        interrupted = true
-        outcome = {state: 'pending', error: 'interrupted'}
-      } else {
-        const message = oneLine(error)
-        try {
-          writeFailure(node, message)
-        } catch {
-          // A full disk may refuse this too; the outcome below still reports it.
-        }
-        outcome = {state: 'failed', error: message}
-      }
-    }
+    })
+    if (outcome.state === 'done') ran[node.kind]++
+    if (outcome.error === 'interrupted') interrupted = true
     outcomes.set(key, outcome)
     emit({type: 'finish', node, outcome})
   }
@@ -123,6 +102,31 @@ export async function runGraph(opts: RunOptions): Promise<RunSummary> {
   const counts: Record<JobState, number> = {cached: 0, done: 0, failed: 0, pending: 0}
   for (const o of outcomes.values()) counts[o.state]++
   return {outcomes, counts, ran, interrupted}
+}
+
+/**
+ * Run one job whose parents are finished (`outputOf` gives their outputs) and save
+ * its outcome in its folder: result.json when done, error.json when failed. The
+ * local loop above and a Slurm job (`run-job`) both run jobs through this.
+ */
+export async function runNode(node: JobNode, outputOf: (key: string) => JobOutput, executor: Executor, ctx: JobContext): Promise<JobOutcome> {
+  const t0 = Date.now()
+  try {
+    const output = await execute(node, outputOf, executor, ctx)
+    const wallMs = node.kind === 'train' ? (output as TrainResult).wallMs : Date.now() - t0
+    const record: JobRecord = {key: node.key, kind: node.kind, name: node.name, finishedAt: new Date().toISOString(), wallMs, output}
+    writeRecord(node, record)
+    return {state: 'done', record}
+  } catch (error) {
+    if (error instanceof RunInterrupted || ctx.signal?.aborted) return {state: 'pending', error: 'interrupted'}
+    const message = oneLine(error)
+    try {
+      writeFailure(node, message)
+    } catch {
+      // A full disk may refuse this too; the outcome still reports it.
+    }
+    return {state: 'failed', error: message}
+  }
 }
 
 export function rootCause(dep: JobNode, error: string | undefined): string {
@@ -135,14 +139,8 @@ function oneLine(error: unknown): string {
   return text.split('\n')[0].trim() || (error instanceof Error ? error.name : 'error')
 }
 
-async function execute(
-  node: JobNode,
-  graph: JobGraph,
-  outcomes: Map<string, JobOutcome>,
-  executor: Executor,
-  ctx: JobContext,
-): Promise<TrainResult | EvalOutput | CombineOutput> {
-  const output = <T>(key: string) => outcomes.get(key)!.record!.output as T
+async function execute(node: JobNode, outputOf: (key: string) => JobOutput, executor: Executor, ctx: JobContext): Promise<TrainResult | EvalOutput | CombineOutput> {
+  const output = <T>(key: string) => outputOf(key) as T
   switch (node.kind) {
     case 'train': {
       const result = await executor.train(trainJobOf(node, (k) => output<TrainResult>(k).checkpoint), ctx)
@@ -158,7 +156,7 @@ async function execute(
     case 'combine':
       return combineJob(node, (k) => output<EvalOutput>(k).posteriors, executor, ctx)
     default:
-      throw new Error(`unknown job kind in ${graph.profile}`)
+      throw new Error(`unknown job kind ${(node as JobNode).kind}`)
   }
 }
 

@@ -61,7 +61,7 @@ interface Loaded {
 
 // Takes the loaded profile, never its name: a profile given by path must not be
 // swapped for a built-in one of the same name (or fail to load) at report time.
-function load(tables: readonly TableName[], profile: Profile, dataset: DatasetInfo): Loaded {
+export function load(tables: readonly TableName[], profile: Profile, dataset: DatasetInfo): Loaded {
   const specs = loadTables(tables)
   // Claims are checked against all four tables so a typo is caught whatever runs.
   const claims = loadClaims(claimsFile(), loadTables(TABLE_NAMES), true)
@@ -212,12 +212,12 @@ export async function reportFromCache(opts: ReportOptions): Promise<{rows: RowRe
   return {rows, reports, resultsDir: resultsDirOf(profile.name)}
 }
 
-interface LastRun {
+export interface LastRun {
   provenance: Provenance
   data?: string
 }
 
-function saveLastRun(runDir: string, last: LastRun): void {
+export function saveLastRun(runDir: string, last: LastRun): void {
   mkdirSync(runDir, {recursive: true})
   writeFileSync(path.join(runDir, 'last-run.json'), JSON.stringify(last, null, 2) + '\n')
 }
@@ -235,7 +235,7 @@ function deviceOf(gpu: boolean): string {
   return gpu ? 'GPU' : `CPU: ${cpus.length} x ${cpus[0]?.model.trim() ?? 'unknown'}`
 }
 
-function gitCommit(): string {
+export function gitCommit(): string {
   try {
     const hash = execFileSync('git', ['rev-parse', '--short', 'HEAD'], {cwd: projectRoot(), stdio: ['ignore', 'pipe', 'ignore']}).toString().trim()
     const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], {cwd: projectRoot(), stdio: ['ignore', 'pipe', 'ignore']}).toString().trim()

@@ -16,6 +16,9 @@ import {GraphError} from './order-graph.js'
 import {formatDuration} from './plan.js'
 import {formatPlan, planTables, runTables, type RunTablesResult} from './run-tables.js'
 import {FolderAccessError} from './writable.js'
+import {SlurmError} from './slurm/cli.js'
+import {refuseIfSlurmRunActive} from './slurm/guard.js'
+import type {SlurmCommandResult} from './slurm/slurm-command.js'
 import type {Plan} from './plan.js'
 
 export const tableFlags = {
@@ -24,6 +27,12 @@ export const tableFlags = {
   data: Flags.string({description: "ImageFolder dataset root (train/<class>/*, val/<class>/*); default: the profile's dataset"}),
   'dry-run': Flags.boolean({description: 'print the job graph with estimated costs (like `plan`) and exit', default: false}),
   backend: backendFlag,
+  executor: Flags.string({
+    description: 'where the jobs run: local (here, one after another) or slurm (one sbatch job per job, see README)',
+    options: ['local', 'slurm'],
+    default: 'local',
+  }),
+  wait: Flags.boolean({description: 'with --executor slurm: wait for every job to end, then print the tables', default: false}),
 }
 
 export interface TableFlags {
@@ -32,6 +41,8 @@ export interface TableFlags {
   data?: string
   'dry-run': boolean
   backend?: string
+  executor?: string
+  wait?: boolean
 }
 
 export function profileOf(flags: Pick<TableFlags, 'profile' | 'subset'>): string {
@@ -49,14 +60,15 @@ export function failIfUserError(cmd: Command, error: unknown): never {
     error instanceof LockError ||
     error instanceof GraphError ||
     error instanceof BackendError ||
-    error instanceof FolderAccessError
+    error instanceof FolderAccessError ||
+    error instanceof SlurmError
   ) {
     return failOneLine(cmd, error.message)
   }
   throw error
 }
 
-export type TableCommandResult = ({kind: 'plan'} & Plan) | ({kind: 'run'} & RunTablesResult)
+export type TableCommandResult = ({kind: 'plan'} & Plan) | ({kind: 'run'} & RunTablesResult) | ({kind: 'slurm'} & SlurmCommandResult)
 
 export async function tableCommand(cmd: Command, tables: readonly TableName[], flags: TableFlags, json: boolean): Promise<TableCommandResult> {
   try {
@@ -66,6 +78,14 @@ export async function tableCommand(cmd: Command, tables: readonly TableName[], f
       cmd.log(formatPlan(plan))
       return {kind: 'plan', ...plan}
     }
+    if (flags.executor === 'slurm') {
+      const {slurmTableCommand, slurmRunFailed} = await import('./slurm/slurm-command.js')
+      const result = await slurmTableCommand(cmd, tables, {profile, data: flags.data, backend: flags.backend, wait: flags.wait ?? false})
+      if (slurmRunFailed(result) && !json) cmd.exit(1)
+      return {kind: 'slurm', ...result}
+    }
+    if (flags.wait) throw new ExperimentFileError('--wait goes with --executor slurm (a local run always waits)')
+    await refuseIfSlurmRunActive(profile)
     const tty = process.stderr.isTTY === true && !json
     const sigint = abortOnSigint(() => process.stderr.write('\nstopping after the current job saves a checkpoint (Ctrl-C again to quit now)\n'))
     let result: RunTablesResult
