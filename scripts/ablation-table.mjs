@@ -50,6 +50,20 @@ for (const arm of arms) {
 console.log('Crop ablation (A and D at S=256: dense at Q=S; D jittered: dense / multi-crop (dense - multi-crop)):\n')
 console.log(table(['crop, widths', 'A', 'D', 'A - D (depth gain)', 'D-jit at Q=384·crop/224', 'D-jit at 3 Q (posteriors averaged)', 'n', 'train / eval min'], crop))
 
+const perQ = []
+for (const arm of arms) {
+  const jDense = readJsonl(path.join(dir, `crop${arm}.jsonl`)).find((l) => l.net === 'Djit' && l.technique === 'dense')
+  if (jDense === undefined) continue
+  const cells = []
+  for (const q of jDense.scales) {
+    const [d, m] = [await errorAt(arm, 'Djit', 'dense', q), await errorAt(arm, 'Djit', 'multi-crop', q)]
+    cells.push(`Q=${q}: ${fmt(d)} / ${fmt(m)} (${signed(d !== undefined && m !== undefined ? d - m : undefined)})`)
+  }
+  perQ.push([arm, ...cells])
+}
+console.log('\nD jittered at each Q (S = 256, 384, 512 x crop/224): dense / multi-crop (dense - multi-crop):\n')
+console.log(table(['arm', 'Smin', 'middle', 'Smax'], perQ))
+
 const fits = fs.readdirSync(dir).filter((f) => /^dense-fit-crop\w+\.jsonl$/.test(f)).sort()
 for (const f of fits) {
   const lines = readJsonl(path.join(dir, f))
