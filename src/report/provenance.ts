@@ -12,6 +12,8 @@ export interface Provenance {
   gitCommit: string
   /** ISO date-time of the run (or of the report when re-rendered) */
   date: string
+  /** set when `report` re-rendered cached results with other code than the run's (the verdict rules may differ) */
+  renderedBy?: {gitCommit: string; date: string}
 }
 
 export interface JobTime {
@@ -54,6 +56,7 @@ export function provenanceMarkdown(p: Provenance, rows: readonly RowResult[]): s
     `| backend | ${p.backend} on ${p.device} |`,
     `| git commit | \`${p.gitCommit}\` |`,
     `| date | ${p.date} |`,
+    ...(p.renderedBy ? [`| report re-rendered | at git commit \`${p.renderedBy.gitCommit}\`, ${p.renderedBy.date} (the numbers are the run's; tables, claims and verdict rules are this commit's) |`] : []),
     `| job time | ${duration(totalWallMs(jobs))} summed over ${timed.length} timed of the ${jobs.length} jobs behind the table rows |`,
   ]
   return lines.join('\n')

@@ -198,14 +198,19 @@ export async function reportFromCache(opts: ReportOptions): Promise<{rows: RowRe
   const dataset = await resolveDataset(profile, opts.data ?? last?.data)
   const {graph} = load(opts.tables, profile, dataset)
   const rows = rowResults(graph, cachedOutcomes(graph))
+  const now = gitCommit()
   const provenance: Provenance = last?.provenance
-    ? {...last.provenance, dataset: {path: portableDatasetPath(dataset.root), trainImages: dataset.trainImages, valImages: dataset.valImages, id: dataset.id}}
+    ? {
+        ...last.provenance,
+        dataset: {path: portableDatasetPath(dataset.root), trainImages: dataset.trainImages, valImages: dataset.valImages, id: dataset.id},
+        ...(now !== last.provenance.gitCommit ? {renderedBy: {gitCommit: now, date: new Date().toISOString()}} : {}),
+      }
     : {
         profile: profile.name,
         dataset: {path: portableDatasetPath(dataset.root), trainImages: dataset.trainImages, valImages: dataset.valImages, id: dataset.id},
         backend: 'unknown (no run recorded)',
         device: deviceOf(false),
-        gitCommit: gitCommit(),
+        gitCommit: now,
         date: new Date().toISOString(),
       }
   const reports = await report(profile, dataset, provenance)

@@ -54,6 +54,17 @@ test('a table command runs its graph, writes reports with one row per paper row,
   assert.equal(r.rows.length, 32)
   assert.ok(r.rows.filter((x) => x.table === 'table3' || x.table === 'table5').every((x) => x.status === 'ok'))
   assert.ok(r.rows.some((x) => x.status === 'pending'))
+  const summary = () => readFileSync(path.join(r.resultsDir, 'summary.md'), 'utf8')
+  assert.ok(!summary().includes('report re-rendered'), 'same code as the run: no re-render line')
+
+  // Re-rendered by other code than the run's: the report says so (verdict rules may differ).
+  const lastRunFile = path.join(root, 'runs', 'smoke', 'last-run.json')
+  const last = JSON.parse(readFileSync(lastRunFile, 'utf8')) as {provenance: {gitCommit: string}}
+  last.provenance.gitCommit = 'deadbee'
+  writeFileSync(lastRunFile, JSON.stringify(last))
+  await reportFromCache({profile: 'smoke', tables: ['table3']})
+  assert.match(summary(), /\| git commit \| `deadbee` \|/)
+  assert.match(summary(), /\| report re-rendered \| at git commit `[0-9a-f]{7}/)
 })
 
 test('a second run on the same runs folder is refused while the first is alive', async () => {
