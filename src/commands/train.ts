@@ -95,7 +95,7 @@ export default class Train extends Command {
       if (!this.jsonEnabled()) {
         if (result.message !== undefined) this.logToStderr(result.message)
         this.log(
-          `${result.stoppedBy}: ${result.epochs} epochs, val top-1 ${fmt(result.valTop1Err)}% top-5 ${fmt(result.valTop5Err)}% (single centre crop), ` +
+          `${result.stoppedBy}: ${result.epochs} epochs, minival top-1 ${fmt(result.valTop1Err)}% top-5 ${fmt(result.valTop5Err)}% (single centre crop), ` +
             `${(result.wallMs / 1000).toFixed(1)} s; checkpoint ${result.checkpoint}, metrics ${result.metricsPath}`,
         )
         if (result.stoppedBy === 'interrupt') this.log('run the same command again to resume')
@@ -126,7 +126,7 @@ export default class Train extends Command {
 function epochLine(m: EpochMetrics): string {
   return (
     `epoch ${String(m.epoch).padStart(3)}  lr ${m.lr.toExponential(0)}  loss ${fmt(m.trainLoss, 4)}  ` +
-    `train top-1/5 ${fmt(m.trainTop1Err, 1)}/${fmt(m.trainTop5Err, 1)}%  val top-1/5 ${fmt(m.valTop1Err, 1)}/${fmt(m.valTop5Err, 1)}%  ` +
+    `train top-1/5 ${fmt(m.trainTop1Err, 1)}/${fmt(m.trainTop5Err, 1)}%  minival top-1/5 ${fmt(m.valTop1Err, 1)}/${fmt(m.valTop5Err, 1)}%  ` +
     `${fmt(m.imgPerS, 1)} img/s  data wait ${fmt(100 * m.dataWaitFrac, 0)}%` +
     (m.nextLr !== m.lr ? `  -> lr ${m.nextLr.toExponential(0)}` : '')
   )

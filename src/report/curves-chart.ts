@@ -1,4 +1,4 @@
-// Vega-Lite spec: training curves, one line per net: train loss and val top-1 error per
+// Vega-Lite spec: training curves, one line per net: train loss and minival top-1 error per
 // epoch side by side (independent y scales, they have different units).
 import type {TopLevelSpec} from 'vega-lite'
 import type {CurvePoint} from './metrics-read.js'
@@ -11,7 +11,7 @@ interface Datum {
 }
 
 const LOSS = 'train loss'
-const VAL = 'val top-1 error (%)'
+const VAL = 'minival top-1 error (%)'
 
 export function curveData(points: readonly CurvePoint[]): Datum[] {
   const out: Datum[] = []

@@ -45,7 +45,7 @@ export function summaryMarkdown(s: SummaryInput): string {
     }
   }
   parts.push(TABLE_LEGEND, '## Training curves')
-  parts.push(s.curvesChart ? `![training curves: train loss and val top-1 error per epoch](${s.curvesChart})` : '_No training metrics yet._')
+  parts.push(s.curvesChart ? `![training curves: train loss and minival (held out of train) top-1 error per epoch](${s.curvesChart})` : '_No training metrics yet._')
   if (s.claims.length > 0) parts.push('## Claim details', CLAIM_LEGEND, claimDetailsAllMarkdown(s.claims))
   parts.push('## Jobs', jobTimesMarkdown(s.rows, s.jobNames))
   return parts.join('\n\n') + '\n'

@@ -36,7 +36,7 @@ export function realExecutor(opts: RealExecutorOptions): Executor {
         onWarning: (line) => ctx.onNote?.(line),
         onEpoch: (m) => {
           ctx.onEpoch?.(m)
-          ctx.onProgress?.(m.epoch / job.maxEpochs, `epoch ${m.epoch}/${job.maxEpochs} val top-1 ${m.valTop1Err.toFixed(1)}%`)
+          ctx.onProgress?.(m.epoch / job.maxEpochs, `epoch ${m.epoch}/${job.maxEpochs} minival top-1 ${m.valTop1Err.toFixed(1)}%`)
         },
       })
       return result

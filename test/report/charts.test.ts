@@ -59,7 +59,7 @@ test('training curves: one line per net, torn and repeated lines handled', async
   assert.deepEqual(points.map((p) => [p.epoch, p.trainLoss, p.valTop1Err]), [[1, 2.2, 80], [2, 1.9, 70]])
   const svg = await renderSvg(curvesChartSpec('curves', [...points, ...parseMetricsJsonl('B-256', text)]))
   assertSvg(svg)
-  for (const t of ['train loss', 'val top-1 error (%)', 'A-256', 'B-256', 'epoch']) assert.ok(svg.includes(t), t)
+  for (const t of ['train loss', 'minival top-1 error (%)', 'A-256', 'B-256', 'epoch']) assert.ok(svg.includes(t), t)
   await assertPng(await svgToPng(svg))
 })
 
