@@ -3,7 +3,7 @@
 // speeds, and a real training run for peak memory.
 import os from 'node:os'
 import {initBackend} from '../backend/backend.js'
-import {indexImageFolder, type ImageFolderIndex} from '../data/imageFolder.js'
+import {indexImageFolder, type ImageFolderIndex} from '../data/image-folder.js'
 import {datasetStats, type DatasetStats} from '../data/stats.js'
 import {loadProfile, scaleToProfile} from '../experiments/profile.js'
 import type {Profile} from '../experiments/types.js'

@@ -3,10 +3,10 @@
 import {mkdir, readFile, rename, writeFile} from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
-import {datasetCacheDir, defaultCacheDir} from './cacheDir.js'
+import {datasetCacheDir, defaultCacheDir} from './cache-dir.js'
 import {openImage, shorterSideTo, imageSize, toRgb} from './decode.js'
 import {symmetricEigen3} from './eigen3.js'
-import type {ImageFolderIndex} from './imageFolder.js'
+import type {ImageFolderIndex} from './image-folder.js'
 import {hashKey, permutation} from './prng.js'
 
 export interface DatasetStats {

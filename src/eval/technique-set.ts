@@ -3,7 +3,7 @@
 // multi-crop & dense 4.3) written as one more file.
 import {createHash} from 'node:crypto'
 import path from 'node:path'
-import {indexImageFolder} from '../data/imageFolder.js'
+import {indexImageFolder} from '../data/image-folder.js'
 import {averagePosteriors} from './average.js'
 import {errorsFromPosteriors} from './error-rates.js'
 import {evaluateCheckpoint, type EvaluateCheckpointOptions} from './evaluate-checkpoint.js'

@@ -4,7 +4,7 @@ import {drawAugment} from '../../src/data/augment.js'
 import {symmetricEigen3} from '../../src/data/eigen3.js'
 import {hashKey, permutation, uniformRng} from '../../src/data/prng.js'
 import type {DatasetStats} from '../../src/data/stats.js'
-import {cropOffset} from '../../src/data/trainSample.js'
+import {cropOffset} from '../../src/data/train-sample.js'
 
 const stats: DatasetStats = {
   meanRgb: [120, 110, 100],

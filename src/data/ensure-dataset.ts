@@ -2,10 +2,10 @@
 // known name is looked up in the cache and downloaded there (atomically) if missing.
 import {mkdir, mkdtemp, readdir, rename, rm, stat} from 'node:fs/promises'
 import path from 'node:path'
-import {defaultCacheDir} from './cacheDir.js'
+import {defaultCacheDir} from './cache-dir.js'
 import {downloadFile, type DownloadOptions, type ExpectedFile} from './download.js'
 import {DataError, oneLine} from './errors.js'
-import {extractTgz} from './extractTgz.js'
+import {extractTgz} from './extract-tgz.js'
 
 export interface KnownDataset {
   /** folder name under <cache>/datasets/ (the archive's top folder) */

@@ -6,7 +6,7 @@ import http from 'node:http'
 import type {AddressInfo} from 'node:net'
 import path from 'node:path'
 import {after, before, describe, it} from 'node:test'
-import {ensureDataset} from '../../src/data/ensureDataset.js'
+import {ensureDataset} from '../../src/data/ensure-dataset.js'
 import {DataError} from '../../src/data/errors.js'
 import {tempDir} from './fixtures.js'
 

@@ -1,9 +1,9 @@
 // Worker-thread entry: builds batches on request and transfers their buffers back.
 import {parentPort} from 'node:worker_threads'
-import {buildBatch, type BatchJob, type BatchReply} from './batchJob.js'
+import {buildBatch, type BatchJob, type BatchReply} from './batch-job.js'
 
 const port = parentPort
-if (port === null) throw new Error('trainWorker must run in a worker thread')
+if (port === null) throw new Error('train-worker must run in a worker thread')
 
 port.on('message', (job: BatchJob) => {
   buildBatch(job).then(

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import path from 'node:path'
 import {after, before, describe, it} from 'node:test'
 import {CorruptImageError} from '../../src/data/errors.js'
-import {loadEvalImage} from '../../src/data/evalImage.js'
+import {loadEvalImage} from '../../src/data/eval-image.js'
 import {writeFile} from 'node:fs/promises'
 import {GARBAGE, TRUNCATED, makeImageFolder, solid, tempDir} from './fixtures.js'
 

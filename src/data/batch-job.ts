@@ -1,8 +1,8 @@
 // The unit of work a decode worker receives: one whole batch, and its reply.
 import type {AugmentDraw} from './augment.js'
-import {fillSlot, sampleFromSlot, slotReady, type CacheSlot, type SharedPixels} from './cachedSample.js'
+import {fillSlot, sampleFromSlot, slotReady, type CacheSlot, type SharedPixels} from './cached-sample.js'
 import {CorruptImageError} from './errors.js'
-import {loadTrainSample} from './trainSample.js'
+import {loadTrainSample} from './train-sample.js'
 
 export interface JobSample {
   path: string

@@ -3,7 +3,7 @@ import {mkdir, rm, writeFile, rename, symlink} from 'node:fs/promises'
 import path from 'node:path'
 import {after, before, describe, it} from 'node:test'
 import {DataError} from '../../src/data/errors.js'
-import {indexImageFolder} from '../../src/data/imageFolder.js'
+import {indexImageFolder} from '../../src/data/image-folder.js'
 import {makeImageFolder, tempDir} from './fixtures.js'
 
 describe('indexImageFolder', () => {

@@ -6,11 +6,11 @@
 // cap, disk load/save.
 import {mkdir, readFile} from 'node:fs/promises'
 import path from 'node:path'
-import {SLOT_CORRUPT, SLOT_EMPTY, SLOT_READY, type CacheSlot, type SharedPixels} from './cachedSample.js'
+import {SLOT_CORRUPT, SLOT_EMPTY, SLOT_READY, type CacheSlot, type SharedPixels} from './cached-sample.js'
 import {imageSize, shorterSideTo} from './decode.js'
-import {DECODED_FILE_VERSION, readDecodedHeader, readDecodedPixels, writeDecodedFile, type DecodedFileEntry} from './decodedCacheFile.js'
+import {DECODED_FILE_VERSION, readDecodedHeader, readDecodedPixels, writeDecodedFile, type DecodedFileEntry} from './decoded-cache-file.js'
 import {oneLine} from './errors.js'
-import type {Sample} from './imageFolder.js'
+import type {Sample} from './image-folder.js'
 
 export interface DecodedCacheOptions {
   datasetId: string

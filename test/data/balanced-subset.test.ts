@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import {it} from 'node:test'
 import {centerCrop} from '../../src/train/center-crop.js'
-import {balancedSubset} from '../../src/data/balancedSubset.js'
+import {balancedSubset} from '../../src/data/balanced-subset.js'
 
 it('a capped val set takes classes in turn, deterministically', () => {
   const samples = [0, 0, 0, 0, 1, 1, 2].map((label, i) => ({path: `p${i}`, label}))

@@ -3,7 +3,7 @@ import {Worker} from 'node:worker_threads'
 // sharp must be loaded by the main thread before workers use it: otherwise glibc
 // unloads libvips when a worker exits and the process can crash (sharp issue #2263).
 import 'sharp'
-import type {BatchJob, BatchReply} from './batchJob.js'
+import type {BatchJob, BatchReply} from './batch-job.js'
 
 interface Pending {
   job: BatchJob
@@ -12,14 +12,14 @@ interface Pending {
 }
 
 /**
- * How to start a decode worker. From dist/ the compiled trainWorker.js runs directly.
+ * How to start a decode worker. From dist/ the compiled train-worker.js runs directly.
  * From src/ (tests under tsx) a worker does not inherit tsx's loader hooks on Node 20
  * (neither by --import nor by register()), so a small eval'd script loads
- * trainWorker.ts through tsx's tsImport(), which does work inside workers.
+ * train-worker.ts through tsx's tsImport(), which does work inside workers.
  */
 export function spawnWorker(): Worker {
-  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./trainWorker.js', import.meta.url))
-  const entry = new URL('./trainWorker.ts', import.meta.url).href
+  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./train-worker.js', import.meta.url))
+  const entry = new URL('./train-worker.ts', import.meta.url).href
   const api = import.meta.resolve('tsx/esm/api')
   const boot = `import(${JSON.stringify(api)}).then((m) => m.tsImport(${JSON.stringify(entry)}, ${JSON.stringify(import.meta.url)}))`
   return new Worker(boot, {eval: true})

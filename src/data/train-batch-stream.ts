@@ -5,13 +5,13 @@
 // cache was just filled or loaded from disk.
 import os from 'node:os'
 import {drawAugment, type AugmentOptions} from './augment.js'
-import type {BatchJob, BatchReply, SkippedImage} from './batchJob.js'
-import {datasetCacheDir, defaultCacheDir} from './cacheDir.js'
-import {DecodedCache} from './decodedCache.js'
-import type {ImageFolderIndex, Sample} from './imageFolder.js'
+import type {BatchJob, BatchReply, SkippedImage} from './batch-job.js'
+import {datasetCacheDir, defaultCacheDir} from './cache-dir.js'
+import {DecodedCache} from './decoded-cache.js'
+import type {ImageFolderIndex, Sample} from './image-folder.js'
 import {hashKey, permutation} from './prng.js'
 import type {DatasetStats} from './stats.js'
-import {WorkerPool} from './workerPool.js'
+import {WorkerPool} from './worker-pool.js'
 
 export interface Batch {
   /** n*crop*crop*3 floats, NHWC, RGB 0..255 minus the mean */

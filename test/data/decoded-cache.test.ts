@@ -2,11 +2,11 @@ import assert from 'node:assert/strict'
 import {open, readdir, stat, writeFile} from 'node:fs/promises'
 import path from 'node:path'
 import {after, before, describe, it} from 'node:test'
-import type {ImageFolderIndex} from '../../src/data/imageFolder.js'
-import {indexImageFolder} from '../../src/data/imageFolder.js'
-import {resizeCrop} from '../../src/data/resizeCrop.js'
+import type {ImageFolderIndex} from '../../src/data/image-folder.js'
+import {indexImageFolder} from '../../src/data/image-folder.js'
+import {resizeCrop} from '../../src/data/resize-crop.js'
 import type {DatasetStats} from '../../src/data/stats.js'
-import {TrainBatchStream, type Batch, type TrainStreamOptions} from '../../src/data/trainBatchStream.js'
+import {TrainBatchStream, type Batch, type TrainStreamOptions} from '../../src/data/train-batch-stream.js'
 import {GARBAGE, TRUNCATED, makeImageFolder, ramp, tempDir} from './fixtures.js'
 
 const stats: DatasetStats = {
@@ -90,7 +90,7 @@ describe('decoded-image cache', () => {
       const d = compare(await collect(c, 0), await collect(u, 0))
       if (process.env.DBG) console.log('jitter diff', d)
       // Two resamplings (original -> 64 -> S) instead of one: within a grey level or so
-      // here (measured max 1, mean 0.08); on Imagenette the mean is 0.8 (see resizeCrop.ts).
+      // here (measured max 1, mean 0.08); on Imagenette the mean is 0.8 (see resize-crop.ts).
       assert.ok(d.worstSample < 1, `worst per-sample mean diff ${d.worstSample}`)
       assert.ok(d.mean < 0.5, `mean diff ${d.mean}`)
       assert.ok(d.max < 4, `max diff ${d.max}`)

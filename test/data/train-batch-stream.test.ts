@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict'
 import path from 'node:path'
 import {after, before, describe, it} from 'node:test'
-import type {ImageFolderIndex} from '../../src/data/imageFolder.js'
-import {indexImageFolder} from '../../src/data/imageFolder.js'
+import type {ImageFolderIndex} from '../../src/data/image-folder.js'
+import {indexImageFolder} from '../../src/data/image-folder.js'
 import type {DatasetStats} from '../../src/data/stats.js'
-import {TrainBatchStream, type Batch, type TrainStreamOptions} from '../../src/data/trainBatchStream.js'
-import {loadTrainSample} from '../../src/data/trainSample.js'
+import {TrainBatchStream, type Batch, type TrainStreamOptions} from '../../src/data/train-batch-stream.js'
+import {loadTrainSample} from '../../src/data/train-sample.js'
 import {GARBAGE, TRUNCATED, makeImageFolder, tempDir} from './fixtures.js'
 
 const stats: DatasetStats = {

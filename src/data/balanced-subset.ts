@@ -1,7 +1,7 @@
 // A capped val set (per-epoch check and evaluation): the index lists val images class by
 // class, so its first N would cover only the first classes. Taking classes in
 // turn keeps the subset balanced and the same on every run.
-import type {Sample} from './imageFolder.js'
+import type {Sample} from './image-folder.js'
 
 export function balancedSubset(samples: readonly Sample[], maxImages: number | undefined): readonly Sample[] {
   if (maxImages === undefined || maxImages >= samples.length) return samples

@@ -1,6 +1,6 @@
 // Decode one training sample: rescale (shorter side S), random crop, flip, colour
 // shift and mean subtraction, written straight into a batch buffer. This is the path
-// without the decoded-image cache (cache off or over its memory cap); cachedSample.ts
+// without the decoded-image cache (cache off or over its memory cap); cached-sample.ts
 // cuts the same crop boxes from cached pixels.
 import {readFile} from 'node:fs/promises'
 import type {AugmentDraw} from './augment.js'

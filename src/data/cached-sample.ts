@@ -4,8 +4,8 @@ import {readFile} from 'node:fs/promises'
 import type {AugmentDraw} from './augment.js'
 import {openImage, shorterSideTo, toRgb} from './decode.js'
 import {CorruptImageError} from './errors.js'
-import {resizeCrop} from './resizeCrop.js'
-import {cropOffset} from './trainSample.js'
+import {resizeCrop} from './resize-crop.js'
+import {cropOffset} from './train-sample.js'
 
 /** Slot states in SharedPixels.state (Int32, one per cache entry). */
 export const SLOT_EMPTY = 0
