@@ -4,7 +4,8 @@
 // The pixels are the entries' uint8 RGB images, back to back in entry order; the
 // header holds their sha256, so bytes damaged after writing (same size) are noticed.
 import {createHash} from 'node:crypto'
-import {open, rename, rm} from 'node:fs/promises'
+import {open} from 'node:fs/promises'
+import {writeFileAtomic} from '../util/atomic-write.js'
 
 const MAGIC = 'VGGDEC01'
 /** 2: with the pixels' sha256 (version 1 files, size-checked only, are rebuilt) */
@@ -42,7 +43,7 @@ export interface DecodedFileHeader {
 /** Contiguous pixel ranges to write or fill, in file order. */
 export type PixelChunks = Uint8Array[]
 
-/** Write atomically: temp file in the same folder, then rename. */
+/** Write atomically (util/atomic-write.ts). */
 export async function writeDecodedFile(file: string, header: DecodedFileHeader, chunks: PixelChunks): Promise<void> {
   const sha = createHash('sha256')
   for (const c of chunks) sha.update(c)
@@ -51,19 +52,7 @@ export async function writeDecodedFile(file: string, header: DecodedFileHeader, 
   pre.write(MAGIC, 0, 'latin1')
   pre.writeUInt32LE(json.length, 8)
   json.copy(pre, 12)
-  const tmp = `${file}.${process.pid}.tmp`
-  const fh = await open(tmp, 'w')
-  try {
-    await writeAll(fh, pre)
-    for (const c of chunks) await writeAll(fh, c)
-    await fh.sync()
-  } catch (e) {
-    await fh.close()
-    await rm(tmp, {force: true})
-    throw e
-  }
-  await fh.close()
-  await rename(tmp, file)
+  await writeFileAtomic(file, [pre, ...chunks])
 }
 
 /** The header, or undefined if the file is missing, foreign or truncated. */
@@ -114,11 +103,6 @@ export async function readDecodedPixels(file: string, dataStart: number, chunks:
   } finally {
     await fh.close()
   }
-}
-
-async function writeAll(fh: Awaited<ReturnType<typeof open>>, data: Uint8Array): Promise<void> {
-  let done = 0
-  while (done < data.length) done += (await fh.write(data, done, data.length - done)).bytesWritten
 }
 
 function pad8(n: number): number {

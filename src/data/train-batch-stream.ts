@@ -9,7 +9,7 @@ import type {BatchJob, BatchReply, SkippedImage} from './batch-job.js'
 import {datasetCacheDir, defaultCacheDir} from './cache-dir.js'
 import {DecodedCache} from './decoded-cache.js'
 import type {ImageFolderIndex, Sample} from './image-folder.js'
-import {hashKey, permutation} from './prng.js'
+import {hashKey, permutation} from '../util/prng.js'
 import type {DatasetStats} from './stats.js'
 import {WorkerPool} from './worker-pool.js'
 

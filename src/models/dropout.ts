@@ -1,7 +1,7 @@
 // Inverted dropout with a host-generated mask: one upload and one multiply per
 // layer (tf.dropout costs five ops), and the mask depends only on (seed, layer).
 import * as tf from '@tensorflow/tfjs-core'
-import {Rng} from './rng.js'
+import {Rng} from '../util/prng.js'
 
 export function dropoutMask(shape: [number, number], rate: number, seed: number, label: string): tf.Tensor2D {
   if (!(rate >= 0 && rate < 1)) throw new Error(`dropout rate must be in [0, 1), got ${rate}`)

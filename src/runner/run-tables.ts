@@ -2,7 +2,7 @@
 // load the experiment files, resolve the data, build the graph, then plan, run or
 // re-render, and hand the rows to the report module.
 import {execFileSync} from 'node:child_process'
-import {readFileSync, writeFileSync, mkdirSync} from 'node:fs'
+import {readFileSync} from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import {claimsFile, claimsFor, loadClaims} from '../experiments/claims.js'
@@ -11,6 +11,7 @@ import {loadProfile} from '../experiments/profile.js'
 import {loadTables} from '../experiments/tables.js'
 import {TABLE_NAMES, type Claim, type Profile, type RowResult, type TableName} from '../experiments/types.js'
 import {writeReports, type Provenance} from '../report/index.js'
+import {writeJsonAtomicSync} from '../util/atomic-write.js'
 import {buildGraph} from './build-graph.js'
 import {datasetForPlan, portableDatasetPath, resolveDataset} from './dataset.js'
 import {measureRate, type Rate} from './estimate.js'
@@ -218,8 +219,7 @@ export interface LastRun {
 }
 
 export function saveLastRun(runDir: string, last: LastRun): void {
-  mkdirSync(runDir, {recursive: true})
-  writeFileSync(path.join(runDir, 'last-run.json'), JSON.stringify(last, null, 2) + '\n')
+  writeJsonAtomicSync(path.join(runDir, 'last-run.json'), last)
 }
 
 function readLastRun(runDir: string): LastRun | undefined {

@@ -2,7 +2,7 @@
 export type {EpochMetrics, LrPolicy, StoppedBy, TrainHooks, TrainInit, TrainJob, TrainResult, TrainableNet} from './types.js'
 export {trainNet, checkpointPath, CHECKPOINT_FILE, READ_EVERY_STEPS, type TrainOutcome} from './train-net.js'
 export {loadCheckpoint, readCheckpointHeader, writeCheckpoint, CheckpointError, type Checkpoint, type CheckpointState, type PartialEpoch} from './checkpoint.js'
-export {DiskFullError} from './atomic-write.js'
+export {DiskFullError} from '../util/atomic-write.js'
 export {TrainError} from './train-error.js'
 export {validateCenterCrop, type ValidateOptions, type ValidationResult} from './validate-center-crop.js'
 export {initialSchedule, scheduleAfterEpoch, type ScheduleState, type ScheduleStep} from './schedule.js'

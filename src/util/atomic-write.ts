@@ -1,8 +1,9 @@
-// Crash-safe file replacement: write a temp file in the target's directory, fsync
-// it, rename it over the target, fsync the directory. A kill at any moment leaves
-// either the old file or the new one, never a torn one; a stray temp file is
-// ignored by readers and removed by the next writer.
-import {existsSync, promises as fsp} from 'node:fs'
+// Crash-safe file replacement, the one way every file of this tool is written
+// (checkpoints, posteriors, job records, caches, reports): write a temp file in the
+// target's directory, fsync it, rename it over the target, fsync the directory. A
+// kill at any moment leaves either the old file or the new one, never a torn one; a
+// stray temp file is ignored by readers and removed by the next writer.
+import {closeSync, existsSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync, promises as fsp} from 'node:fs'
 import path from 'node:path'
 import {randomBytes} from 'node:crypto'
 
@@ -30,10 +31,14 @@ export function isTempFileOf(name: string, target: string): boolean {
   return name.startsWith(path.basename(target) + TEMP_MARK)
 }
 
+function tempFileFor(target: string): string {
+  return path.join(path.dirname(target), `${path.basename(target)}${TEMP_MARK}${process.pid}-${randomBytes(4).toString('hex')}`)
+}
+
 /** Replace `target` atomically with the concatenation of `chunks`. */
 export async function writeFileAtomic(target: string, chunks: Iterable<Uint8Array>, opts: AtomicWriteOptions = {}): Promise<void> {
   const dir = path.dirname(target)
-  const temp = path.join(dir, `${path.basename(target)}${TEMP_MARK}${process.pid}-${randomBytes(4).toString('hex')}`)
+  const temp = tempFileFor(target)
   const write = opts.write ?? writeAll
   let fh: fsp.FileHandle | undefined
   try {
@@ -50,6 +55,42 @@ export async function writeFileAtomic(target: string, chunks: Iterable<Uint8Arra
     throw error
   }
   await syncDir(dir)
+}
+
+/** writeFileAtomic for code that cannot await (job records, Slurm files). */
+export function writeFileAtomicSync(target: string, data: string | Uint8Array): void {
+  const temp = tempFileFor(target)
+  const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data
+  let fd: number | undefined
+  try {
+    fd = openSync(temp, 'w')
+    for (let off = 0; off < bytes.byteLength; ) off += writeSync(fd, bytes, off, bytes.byteLength - off)
+    fsyncSync(fd)
+    closeSync(fd)
+    fd = undefined
+    renameSync(temp, target)
+  } catch (error) {
+    if (fd !== undefined) closeSync(fd)
+    rmSync(temp, {force: true})
+    if (codeOf(error) === 'ENOSPC' || codeOf(error) === 'EDQUOT') throw new DiskFullError(target, error)
+    throw error
+  }
+  syncDirSync(path.dirname(target))
+}
+
+/** Pretty JSON (2-space indent, final newline), written atomically; creates the folder. */
+export async function writeJsonAtomic(file: string, value: unknown): Promise<void> {
+  await fsp.mkdir(path.dirname(file), {recursive: true})
+  await writeFileAtomic(file, [Buffer.from(jsonText(value), 'utf8')])
+}
+
+export function writeJsonAtomicSync(file: string, value: unknown): void {
+  mkdirSync(path.dirname(file), {recursive: true})
+  writeFileAtomicSync(file, jsonText(value))
+}
+
+function jsonText(value: unknown): string {
+  return JSON.stringify(value, null, 2) + '\n'
 }
 
 /** Remove temp files a killed writer left next to `target`. */
@@ -84,6 +125,18 @@ async function syncDir(dir: string): Promise<void> {
     // Some file systems refuse fsync on directories; the rename itself is still atomic.
   } finally {
     await dh?.close().catch(() => undefined)
+  }
+}
+
+function syncDirSync(dir: string): void {
+  let fd: number | undefined
+  try {
+    fd = openSync(dir, 'r')
+    fsyncSync(fd)
+  } catch {
+    // as in syncDir
+  } finally {
+    if (fd !== undefined) closeSync(fd)
   }
 }
 

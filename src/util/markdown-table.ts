@@ -1,4 +1,5 @@
-// Markdown table building with cell escaping: labels and error messages may contain '|'.
+// Markdown tables, the one builder for reports and the benchmark: cells are escaped
+// (labels and error messages may contain '|'), columns optionally right-aligned.
 
 export function cell(text: string): string {
   return text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ')
