@@ -10,6 +10,7 @@ import {createRequire} from 'node:module'
 import os from 'node:os'
 import path from 'node:path'
 import type {AttrValue, GraphDtype, GraphSpec} from '../models/graph/graph-builder.js'
+import {envFlag} from '../util/env.js'
 import {backendInfo} from './backend.js'
 
 interface NativeBackend {
@@ -27,7 +28,7 @@ const GRAPH_PRODUCER = 1700
 
 /** True when graph sessions can run: the native TensorFlow backend is in use. */
 export function graphSessionsAvailable(): boolean {
-  return backendInfo()?.backend === 'tensorflow' && process.env.VGG_REPRO_EAGER_STEP !== '1'
+  return backendInfo()?.backend === 'tensorflow' && !envFlag('VGG_REPRO_EAGER_STEP')
 }
 
 function protoModule(): Proto {

@@ -3,7 +3,6 @@ import {mkdir} from 'node:fs/promises'
 import path from 'node:path'
 import {writeFileAtomic} from '../util/atomic-write.js'
 import {markdownTable} from '../util/markdown-table.js'
-import {EXPERIMENT_DESCRIPTIONS, type ExperimentName} from './experiments.js'
 import type {HistoryEntry} from './history.js'
 import {appendRunLog, readRunLog, runLogEntry, type RunLogEntry} from './run-log.js'
 import type {BenchResult, ConfigBench} from './types.js'
@@ -100,8 +99,7 @@ export function renderMarkdown(r: BenchResult, runs: RunLogEntry[] = []): string
     )
   }
   const env = Object.entries(r.env)
-  const exp = r.experiments.length > 0 ? ` Experiments applied: ${r.experiments.join(', ')}.` : ''
-  lines.push(`Settings: ${env.length > 0 ? env.map(([k, v]) => `\`${k}=${v}\``).join(', ') : 'TensorFlow thread defaults (no TF_NUM_* variables set)'}.${exp}`, '')
+  lines.push(`Settings: ${env.length > 0 ? env.map(([k, v]) => `\`${k}=${v}\``).join(', ') : 'TensorFlow thread defaults (no TF_NUM_* variables set)'}.`, '')
   lines.push(
     `Profile \`${p.name}\`: crop ${p.crop}, width x${p.widthFactor}, FC ${p.fcWidth}, ${p.numClasses} classes, batch ${p.batch}, ` +
       `training scale S=${p.trainScale}. One step = upload, forward with dropout, soft-max cross-entropy, gradients, SGD momentum + L2 on kernels ` +
@@ -125,15 +123,15 @@ export function renderMarkdown(r: BenchResult, runs: RunLogEntry[] = []): string
     ),
     '',
   )
-  const withProp = configs.filter((c) => c.proposed !== undefined)
-  if (withProp.length > 0) {
+  const withEager = configs.filter((c) => c.eager !== undefined)
+  if (withEager.length > 0) {
     lines.push(
-      `For comparison, the same step with ${withProp[0].proposed!.experiments.map((e) => `\`${e}\` (${EXPERIMENT_DESCRIPTIONS[e as ExperimentName] ?? 'see History'})`).join(' + ')}, same run, same protocol:`,
+      "For comparison, the same step on the eager engine (tfjs ops and autodiff, one native call per op: the engine of the wasm and cpu backends, and of `VGG_REPRO_EAGER_STEP=1`), same run, same protocol:",
       '',
       markdownTable(
-        ['config', 'img/s', 'committed / this', 'vs PyTorch', 'GFLOP/s', 'of matrix rate', 'native calls/step'],
-        withProp.map((c) => {
-          const p = c.proposed!
+        ['config', 'img/s', 'graph / eager', 'vs PyTorch', 'GFLOP/s', 'of matrix rate', 'native calls/step'],
+        withEager.map((c) => {
+          const p = c.eager!
           return [c.config, f1(p.imgPerS), `x${f2(c.oursImgPerS / p.imgPerS)}`, f2(p.ratioVsTorch), f1(p.gflops), f2(p.matrixFraction), p.ops !== undefined ? `${p.ops.ops} (was ${c.ops?.ops ?? '–'})` : '–']
         }),
       ),

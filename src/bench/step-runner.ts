@@ -19,12 +19,14 @@ export interface StepSetup {
   weightDecay: number
   dropout: number
   seed: number
+  /** default: the one the trainer picks (graph on native TensorFlow unless VGG_REPRO_EAGER_STEP=1) */
+  engine?: 'graph' | 'eager'
 }
 
 export class StepRunner {
   readonly net: VggNet
   private readonly opt: SgdMomentum
-  /** the engine the trainer would pick now (graph on native TensorFlow unless VGG_REPRO_EAGER_STEP=1) */
+  /** setup.engine, else the one the trainer would pick */
   readonly engine: StepEngine
   private readonly lr: tf.Scalar
   private sums: tf.Tensor1D
@@ -33,7 +35,7 @@ export class StepRunner {
   constructor(private readonly setup: StepSetup) {
     this.net = createNet(setup.spec, setup.init, setup.seed)
     this.opt = new SgdMomentum(this.net.variables, (n) => this.net.isWeight(n), {momentum: setup.momentum, weightDecay: setup.weightDecay})
-    this.engine = createStepEngine(this.net, this.opt, {momentum: setup.momentum, weightDecay: setup.weightDecay, dropout: setup.dropout})
+    this.engine = createStepEngine(this.net, this.opt, {momentum: setup.momentum, weightDecay: setup.weightDecay, dropout: setup.dropout, engine: setup.engine})
     this.lr = tf.scalar(setup.lr)
     this.sums = tf.zeros([3])
   }

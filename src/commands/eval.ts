@@ -12,6 +12,7 @@ import {checkScales, checkTechnique, parseScaleList} from '../eval/validate.js'
 import {ExperimentFileError} from '../experiments/errors.js'
 import {loadProfile, scaleToProfile} from '../experiments/profile.js'
 import type {Profile} from '../experiments/types.js'
+import {runsRoot} from '../runner/paths.js'
 import {CheckpointError, readCheckpointHeader} from '../train/checkpoint.js'
 
 export interface EvalCommandResult extends TechniqueSetResult {
@@ -78,7 +79,7 @@ Errors are top-1 / top-5 in percent with 95% Wilson intervals.`
       const maxImages = flags['max-images'] ?? profile?.maxValImages
       const split = flags.minival ? 'minival' : 'val'
       const variant = [split, flags['dense-fit']].filter((x) => x !== undefined && x !== 'val').join('-') || 'val'
-      const outDir = flags.out ?? defaultEvalDir(flags.checkpoint, dataRoot, maxImages, undefined, variant)
+      const outDir = flags.out ?? defaultEvalDir(flags.checkpoint, dataRoot, maxImages, runsRoot(), variant)
 
       const result = await evaluateTechniqueSet({
         checkpoint: flags.checkpoint,

@@ -9,6 +9,7 @@ import type {BatchJob, BatchReply, SkippedImage} from './batch-job.js'
 import {datasetCacheDir, defaultCacheDir} from './cache-dir.js'
 import {DecodedCache} from './decoded-cache.js'
 import type {ImageFolderIndex, Sample} from './image-folder.js'
+import {envValue} from '../util/env.js'
 import {hashKey, permutation} from '../util/prng.js'
 import type {DatasetStats} from './stats.js'
 import {WorkerPool} from './worker-pool.js'
@@ -228,8 +229,8 @@ function cacheOptions(
 ): {dir: string | undefined; maxBytes: number} | undefined {
   if (opt === false) return undefined
   const o = typeof opt === 'object' ? opt : {}
-  const envMb = env.VGG_REPRO_DECODE_CACHE_MB
-  const maxBytes = o.maxBytes ?? (envMb !== undefined && envMb !== '' ? Number(envMb) * 1e6 : DEFAULT_CACHE_BYTES)
+  const envMb = envValue('VGG_REPRO_DECODE_CACHE_MB', env)
+  const maxBytes = o.maxBytes ?? (envMb !== undefined ? Number(envMb) * 1e6 : DEFAULT_CACHE_BYTES)
   if (!(maxBytes >= 0)) throw new RangeError(`TrainBatchStream: cache maxBytes (or $VGG_REPRO_DECODE_CACHE_MB) must be >= 0, got ${maxBytes}`)
   if (maxBytes === 0) return undefined
   const root = o.dir === null ? undefined : (o.dir ?? defaultCacheDir(env))
