@@ -1,17 +1,15 @@
 import {existsSync} from 'node:fs'
 import path from 'node:path'
 import {Command, Flags} from '@oclif/core'
-import {BackendError, PROJECT_ROOT, initBackend} from '../backend/backend.js'
+import {PROJECT_ROOT} from '../backend/backend.js'
 import {waitForLoad} from '../bench/load.js'
 import {writeBenchReport} from '../bench/report.js'
 import {runBench} from '../bench/run-bench.js'
 import type {BenchResult} from '../bench/types.js'
 import {backendFlag} from '../cli/backend-flag.js'
-import {failOneLine} from '../cli/errors.js'
+import {failIfUserError, failOneLine} from '../cli/errors.js'
 import {defaultCacheDir} from '../data/cache-dir.js'
-import {DataError} from '../data/errors.js'
 import {KNOWN_DATASETS} from '../data/ensure-dataset.js'
-import {ExperimentFileError} from '../experiments/errors.js'
 import {loadProfile} from '../experiments/profile.js'
 import {isConfigName, type ConfigName} from '../models/index.js'
 
@@ -91,8 +89,7 @@ evaluation images/s, and peak memory of a training run. Writes results/bench.md 
       log(`wrote ${files.md} and ${files.json}`)
       return result
     } catch (error) {
-      if (error instanceof BackendError || error instanceof DataError || error instanceof ExperimentFileError) return failOneLine(this, error.message)
-      throw error
+      return failIfUserError(this, error)
     }
   }
 }

@@ -5,7 +5,7 @@ import {loadProfile} from '../experiments/profile.js'
 import {runDirOf} from '../runner/paths.js'
 import type {JobOutcome} from '../runner/run-graph.js'
 import {runJob} from '../runner/slurm/run-job.js'
-import {failIfUserError} from '../runner/table-command.js'
+import {failIfUserError} from '../cli/errors.js'
 
 export default class RunJob extends Command {
   static description = `Run one job of a submitted graph (what each Slurm job of --executor slurm runs).

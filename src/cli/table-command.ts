@@ -1,25 +1,19 @@
-// Shared body of the commands table3..table6 and all: flags, plan / run, printing,
-// and the one-line mapping of user errors. Lives here because every file under
-// src/commands/ is a command.
+// Shared body of the commands table3..table6 and all (flags, plan / run, printing)
+// and the flags of plan, report, status and cancel. Lives here because every file
+// under src/commands/ is a command.
 import {Flags, type Command} from '@oclif/core'
-import {BackendError} from '../backend/backend.js'
-import {backendFlag} from '../cli/backend-flag.js'
-import {failOneLine} from '../cli/errors.js'
-import {DataError} from '../data/errors.js'
+import {backendFlag} from './backend-flag.js'
+import {failIfUserError} from './errors.js'
 import {ExperimentFileError} from '../experiments/errors.js'
 import type {TableName} from '../experiments/types.js'
 import {displayPath} from '../experiments/paths.js'
 import {renderTerminal} from '../report/index.js'
 import {abortOnSigint} from '../train/interrupt.js'
-import {LockError} from './lock.js'
-import {GraphError} from './order-graph.js'
-import {formatDuration} from './plan.js'
-import {formatPlan, planTables, runTables, type RunTablesResult} from './run-tables.js'
-import {FolderAccessError} from './writable.js'
-import {SlurmError} from './slurm/cli.js'
-import {refuseIfSlurmRunActive} from './slurm/guard.js'
-import type {SlurmCommandResult} from './slurm/slurm-command.js'
-import type {Plan} from './plan.js'
+import {formatDuration} from '../runner/plan.js'
+import {formatPlan, planTables, runTables, type RunTablesResult} from '../runner/run-tables.js'
+import {refuseIfSlurmRunActive} from '../runner/slurm/guard.js'
+import type {SlurmCommandResult} from '../runner/slurm/slurm-command.js'
+import type {Plan} from '../runner/plan.js'
 
 export const tableFlags = {
   profile: Flags.string({description: 'profile: paper, subset, smoke, or a path to a profile .yaml', default: 'subset'}),
@@ -52,22 +46,6 @@ export function profileOf(flags: Pick<TableFlags, 'profile' | 'subset'>): string
   return flags.subset ? 'subset' : flags.profile
 }
 
-/** User-facing errors (bad files, data, lock, backend) as one line and exit 2; bugs keep their stack. */
-export function failIfUserError(cmd: Command, error: unknown): never {
-  if (
-    error instanceof ExperimentFileError ||
-    error instanceof DataError ||
-    error instanceof LockError ||
-    error instanceof GraphError ||
-    error instanceof BackendError ||
-    error instanceof FolderAccessError ||
-    error instanceof SlurmError
-  ) {
-    return failOneLine(cmd, error.message)
-  }
-  throw error
-}
-
 export type TableCommandResult = ({kind: 'plan'} & Plan) | ({kind: 'run'} & RunTablesResult) | ({kind: 'slurm'} & SlurmCommandResult)
 
 export async function tableCommand(cmd: Command, tables: readonly TableName[], flags: TableFlags, json: boolean): Promise<TableCommandResult> {
@@ -79,7 +57,7 @@ export async function tableCommand(cmd: Command, tables: readonly TableName[], f
       return {kind: 'plan', ...plan}
     }
     if (flags.executor === 'slurm') {
-      const {slurmTableCommand, slurmRunFailed} = await import('./slurm/slurm-command.js')
+      const {slurmTableCommand, slurmRunFailed} = await import('../runner/slurm/slurm-command.js')
       const result = await slurmTableCommand(cmd, tables, {profile, data: flags.data, backend: flags.backend, wait: flags.wait ?? false})
       if (slurmRunFailed(result) && !json) cmd.exit(1)
       return {kind: 'slurm', ...result}
