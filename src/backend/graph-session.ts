@@ -9,7 +9,7 @@ import {mkdtempSync, rmSync, writeFileSync} from 'node:fs'
 import {createRequire} from 'node:module'
 import os from 'node:os'
 import path from 'node:path'
-import type {AttrValue, GraphDtype, GraphSpec} from '../models/graph/graph-builder.js'
+import type {AttrValue, GraphDtype, GraphSpec} from './graph-builder.js'
 import {envFlag} from '../util/env.js'
 import {backendInfo} from './backend.js'
 

@@ -12,12 +12,18 @@ export interface TorchPlan {
   fcs: {in: number; out: number; relu: boolean; dropout: boolean}[]
 }
 
+/** Our plan's layers in torch_step.py's form: LRN, pool and dropout as flags of the layer they follow. */
 export function torchPlan(spec: NetSpec): TorchPlan {
-  const plan = planNet(spec)
-  return {
-    convs: plan.convs.map((c) => ({k: c.kernelShape[0], cin: c.kernelShape[2], cout: c.kernelShape[3], lrn: c.lrnAfter, pool: c.poolAfter})),
-    fcs: plan.fcs.map((f) => ({in: f.kernelShape[0], out: f.kernelShape[1], relu: f.relu, dropout: f.dropout})),
+  const out: TorchPlan = {convs: [], fcs: []}
+  for (const layer of planNet(spec).layers) {
+    const conv = out.convs[out.convs.length - 1]
+    if (layer.kind === 'conv') out.convs.push({k: layer.kernelShape[0], cin: layer.kernelShape[2], cout: layer.kernelShape[3], lrn: false, pool: false})
+    else if (layer.kind === 'lrn') conv.lrn = true
+    else if (layer.kind === 'pool') conv.pool = true
+    else if (layer.kind === 'fc') out.fcs.push({in: layer.kernelShape[0], out: layer.kernelShape[1], relu: layer.relu, dropout: false})
+    else out.fcs[out.fcs.length - 1].dropout = true
   }
+  return out
 }
 
 export interface TorchStepRequest {

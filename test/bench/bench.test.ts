@@ -16,7 +16,7 @@ import {imagesPerSecond, median, quantile, summarize} from '../../src/bench/stat
 import {randomBatch, type StepSetup} from '../../src/bench/step-runner.js'
 import {torchPlan} from '../../src/bench/torch-reference.js'
 import type {BenchResult, ConfigBench} from '../../src/bench/types.js'
-import {planNet, type NetSpec} from '../../src/models/index.js'
+import {layersOf, planNet, type NetSpec} from '../../src/models/index.js'
 
 const TINY: NetSpec = {config: 'A-LRN', widthFactor: 1 / 16, fcWidth: 16, numClasses: 10, crop: 32}
 
@@ -56,9 +56,11 @@ describe('bench plumbing', () => {
   it('sends PyTorch the same layers as our plan', () => {
     const plan = torchPlan(TINY)
     const ours = planNet(TINY)
-    assert.equal(plan.convs.length, ours.convs.length)
+    assert.equal(plan.convs.length, layersOf(ours, 'conv').length)
     assert.deepEqual(plan.convs[0], {k: 3, cin: 3, cout: 4, lrn: true, pool: true})
-    assert.deepEqual(plan.fcs.map((f) => [f.in, f.out]), ours.fcs.map((f) => f.kernelShape))
+    assert.deepEqual(plan.convs[2], {k: 3, cin: 8, cout: 16, lrn: false, pool: false})
+    assert.deepEqual(plan.fcs.map((f) => [f.in, f.out]), layersOf(ours, 'fc').map((f) => f.kernelShape))
+    assert.deepEqual(plan.fcs.map((f) => [f.relu, f.dropout]), [[true, true], [true, true], [false, false]])
   })
 
   it('random batches are deterministic', () => {

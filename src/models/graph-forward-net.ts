@@ -4,26 +4,26 @@
 // (test/models/graph-forward.test.ts). The weights are fed from the net's variables
 // on every call, so the wrapper always sees the net's current weights.
 import type * as tf from '@tensorflow/tfjs-core'
-import {GraphSession, graphSessionsAvailable} from '../../backend/graph-session.js'
-import {planNet, type NetPlan} from '../plan.js'
-import type {NetSpec} from '../types.js'
-import type {ForwardOptions, VggNet} from '../vgg-net.js'
-import {GraphBuilder} from './graph-builder.js'
-import {addForward} from './vgg-forward-graph.js'
+import {GraphBuilder, type GraphSpec} from '../backend/graph-builder.js'
+import {GraphSession, graphSessionsAvailable} from '../backend/graph-session.js'
+import {addForward} from './forward-graph.js'
+import {planNet, variableShapes, type NetPlan} from './plan.js'
+import type {NetSpec} from './types.js'
+import type {ForwardOptions, VggNet} from './vgg-net.js'
 
 const weightFeed = (name: string) => `w/${name}`
 const INPUT = 'x'
 const OUTPUT = 'out'
 
-/** The forward of `plan` with every variable a placeholder: [N,H,W,3] -> logits or score map. */
-function forwardSession(plan: NetPlan, mode: 'logits' | 'dense', net: VggNet): GraphSession {
+/** The forward of `plan` with every variable a placeholder (`w/<name>`): [N,H,W,3] `x` -> logits or score map `out`. */
+export function forwardGraph(plan: NetPlan, mode: 'logits' | 'dense'): GraphSpec {
   const g = new GraphBuilder()
   const side = mode === 'logits' ? plan.spec.crop : -1
   const input = g.placeholder(INPUT, 'float32', [-1, side, side, 3])
-  for (const [name, v] of net.variables) g.placeholder(weightFeed(name), 'float32', [...v.shape])
+  for (const [name, shape] of variableShapes(plan)) g.placeholder(weightFeed(name), 'float32', shape)
   const forward = addForward(g, plan, input, {mode, weight: weightFeed})
   g.add('Identity', [forward.output], {T: {type: 'float32'}}, OUTPUT)
-  return new GraphSession(g.build())
+  return g.build()
 }
 
 export class GraphForwardNet {
@@ -48,7 +48,7 @@ export class GraphForwardNet {
 
   private run(mode: 'logits' | 'dense', x: tf.Tensor4D): tf.Tensor {
     let session = this.sessions.get(mode)
-    if (session === undefined) this.sessions.set(mode, (session = forwardSession(this.plan, mode, this.net)))
+    if (session === undefined) this.sessions.set(mode, (session = new GraphSession(forwardGraph(this.plan, mode))))
     const feeds: [string, tf.Tensor][] = [[INPUT, x]]
     for (const [name, v] of this.net.variables) feeds.push([weightFeed(name), v])
     return session.run(feeds, [OUTPUT])[0]

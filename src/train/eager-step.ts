@@ -1,10 +1,12 @@
-// One optimizer step, entirely on the backend: forward with dropout, softmax
-// cross-entropy, gradients, SGD update. Returns [loss*n, top1Hits, top5Hits]
-// so the caller can accumulate on the backend and read rarely.
+// The eager step engine: one optimizer step, entirely on the backend, as tfjs ops:
+// the net's eager forward with dropout, softmax cross-entropy, tfjs autodiff, SGD
+// update. Returns [loss*n, top1Hits, top5Hits] so the caller can accumulate on the
+// backend and read rarely. Runs on every backend; the graph engine (graph-step.ts)
+// does the same arithmetic in one TensorFlow session run on the native one.
 import * as tf from '@tensorflow/tfjs-core'
 import type {SgdMomentum} from './sgd-momentum.js'
 import {topkHits} from './topk-counts.js'
-import type {TrainableNet} from './types.js'
+import type {StepEngine, TrainableNet} from './types.js'
 
 export function trainStep(
   net: TrainableNet,
@@ -34,4 +36,20 @@ export function trainStep(
     hits!.dispose()
     return out
   })
+}
+
+export class EagerStep implements StepEngine {
+  readonly kind = 'eager'
+  constructor(
+    private readonly net: TrainableNet,
+    private readonly sgd: SgdMomentum,
+  ) {}
+
+  step(images: tf.Tensor4D, labels: tf.Tensor1D, lr: tf.Scalar, dropoutSeed: number, dropoutRate: number): tf.Tensor1D {
+    return trainStep(this.net, this.sgd, images, labels, lr, dropoutSeed, dropoutRate)
+  }
+
+  sync(): void {}
+
+  dispose(): void {}
 }

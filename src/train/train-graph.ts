@@ -1,22 +1,24 @@
-// The trainer's step (train-step.ts) as one TensorFlow graph: forward with the
+// The trainer's step (eager-step.ts) as one TensorFlow graph: forward with the
 // same dropout masks, soft-max cross-entropy, hand-written gradients, and the same
 // SGD update (sgd-momentum.ts: v = mu*v - lr*(g + wd*w), w = w + v; decay on
 // kernels only). Weights and momentum live in the session as resource variables.
 //
-// Why by hand: the graph has six layer kinds (conv+bias+ReLU, LRN, 2x2 max-pool,
-// fc+bias+ReLU, dropout, soft-max loss), and each gradient is one TensorFlow op
+// Why by hand: each layer kind's gradient is one or a few TensorFlow ops
 // (Conv2DBackpropInput/Filter, BiasAddGrad, ReluGrad, LRNGrad, MaxPoolGrad), the
-// same ops TensorFlow's own autodiff emits. test/train/graph-step.test.ts checks the
-// result against tfjs autodiff.
+// same ops TensorFlow's own autodiff emits; every layer kind (models/layers/) adds
+// its own, the backward pass is the plan's layers in reverse. Each is checked
+// against tfjs autodiff (test/models/layer-gradients.test.ts), the whole step
+// against the eager step (test/train/graph-step.test.ts).
 //
 // Any batch size N. Feeds: images [N,c,c,3] float, labels [N] int32, lr [] float, mask/fc6 and
 // mask/fc7 [N,fcWidth] (dropout scale-or-zero masks; only when dropout is on).
 // Fetches: `stats` [3] = [loss*N, top1 hits, top5 hits] after the update;
 // `read/<var>` and `read_m/<var>` for weights and momentum; `assign` after feeding
 // every `in/<var>` and `in_m/<var>`.
-import {variableShapes, type NetPlan} from '../../models/plan.js'
-import {F32, GraphBuilder, type GraphSpec} from '../../models/graph/graph-builder.js'
-import {BIAS_ATTRS, CONV_ATTRS, LRN_ATTRS, POOL_ATTRS, T, addForward} from '../../models/graph/vgg-forward-graph.js'
+import {F32, GraphBuilder, T, type GraphSpec} from '../backend/graph-builder.js'
+import {addForward} from '../models/forward-graph.js'
+import {layerKind} from '../models/layers/index.js'
+import {variableShapes, type NetPlan} from '../models/plan.js'
 
 export interface TrainGraphOptions {
   momentum: number
@@ -59,17 +61,15 @@ export function buildTrainGraph(plan: NetPlan, opts: TrainGraphOptions): GraphSp
   }
   // a fetch must be a tensor: a constant that waits for every assignment
   g.add('Identity', [g.floatConst([0]), ...assigns.map((a) => `^${a}`)], {T: F32}, ASSIGN_FETCH)
-  const kernel = (layer: string) => reads.get(`${layer}/kernel`)!
+  const weight = (name: string) => reads.get(name)!
 
-  // ---- forward (shared with evaluation: models/graph/vgg-forward-graph.ts)
+  // ---- forward (shared with evaluation: models/forward-graph.ts)
   const forward = addForward(g, plan, images, {
     mode: 'logits',
-    weight: (name) => reads.get(name)!,
-    mask: opts.dropout ? (layer) => g.placeholder(maskFeed(layer), 'float32', [-1, plan.spec.fcWidth]) : undefined,
+    weight,
+    mask: opts.dropout ? (stream) => g.placeholder(maskFeed(stream), 'float32', [-1, plan.spec.fcWidth]) : undefined,
   })
   const logits = forward.output
-  const featureShape = [-1, plan.finalSide, plan.finalSide, plan.finalChannels]
-  const inputShape = (x: string) => g.add('Shape', [x], {T: F32, out_type: {type: 'int32'}})
 
   // ---- loss and hit counts: stats = [sum of per-image losses, top-1 hits, top-5 hits]
   const xent = g.add('SparseSoftmaxCrossEntropyWithLogits', [logits, labels], {...T, Tlabels: {type: 'int32'}})
@@ -88,30 +88,12 @@ export function buildTrainGraph(plan: NetPlan, opts: TrainGraphOptions): GraphSp
   // ---- backward: d(mean loss)/d(logits) = softmax - onehot, divided by N
   const grads = new Map<string, string>()
   const batch = g.add('Cast', [g.add('Shape', [labels], {T: {type: 'int32'}, out_type: {type: 'int32'}})], {SrcT: {type: 'int32'}, DstT: F32})
-  let dy = g.add('RealDiv', [`${xent}:1`, batch], T)
-  for (let i = plan.fcs.length - 1; i >= 0; i--) {
-    const layer = plan.fcs[i]
-    const trace = forward.fcs[i]
-    if (trace.mask !== undefined) dy = g.add('Mul', [dy, trace.mask], T)
-    if (layer.relu) dy = g.add('ReluGrad', [dy, trace.out], T)
-    grads.set(`${layer.name}/kernel`, g.add('MatMul', [trace.input, dy], {transpose_a: {b: true}, transpose_b: {b: false}, ...T}))
-    grads.set(`${layer.name}/bias`, g.add('BiasAddGrad', [dy], BIAS_ATTRS))
-    dy = g.add('MatMul', [dy, kernel(layer.name)], {transpose_a: {b: false}, transpose_b: {b: true}, ...T})
-  }
-  dy = g.add('Reshape', [dy, g.intConst(featureShape)], {...T, Tshape: {type: 'int32'}})
-  for (let i = plan.convs.length - 1; i >= 0; i--) {
-    const layer = plan.convs[i]
-    const trace = forward.convs[i]
-    if (trace.pooled !== undefined) dy = g.add('MaxPoolGrad', [trace.prePool!, trace.pooled, dy], POOL_ATTRS)
-    if (trace.lrn !== undefined) dy = g.add('LRNGrad', [dy, trace.relu, trace.lrn], LRN_ATTRS)
-    dy = g.add('ReluGrad', [dy, trace.relu], T)
-    grads.set(
-      `${layer.name}/kernel`,
-      g.add('Conv2DBackpropFilter', [trace.input, g.intConst(layer.kernelShape), dy], CONV_ATTRS),
-    )
-    grads.set(`${layer.name}/bias`, g.add('BiasAddGrad', [dy], BIAS_ATTRS))
-    // the first layer's input gradient (w.r.t. the images) is never needed
-    if (i > 0) dy = g.add('Conv2DBackpropInput', [inputShape(trace.input), kernel(layer.name), dy], CONV_ATTRS)
+  let dy: string | undefined = g.add('RealDiv', [`${xent}:1`, batch], T)
+  for (let i = forward.traces.length - 1; i >= 0; i--) {
+    const {layer, trace} = forward.traces[i]
+    const back = layerKind(layer).graphBackward(layer, dy!, trace, {g, weight, needInputGrad: i > 0})
+    for (const [name, grad] of back.grads) grads.set(name, grad)
+    dy = back.dx
   }
 
   // ---- SGD with momentum, the same arithmetic as SgdMomentum.apply

@@ -1,14 +1,13 @@
-// The training step run as one TensorFlow session per net (vgg-train-graph.ts):
+// The graph step engine: the training step run as one TensorFlow session per net (train-graph.ts):
 // weights and momentum are copied into the session when it opens and copied back
 // into the net and the optimizer by sync(), before every validation and checkpoint.
 // Measured by `vgg-repro bench`: x1.7-2.2 over the eager step at the subset size.
 import * as tf from '@tensorflow/tfjs-core'
-import {GraphSession} from '../../backend/graph-session.js'
-import {dropoutMask} from '../../models/dropout.js'
-import {planNet} from '../../models/plan.js'
-import type {SgdMomentum} from '../sgd-momentum.js'
-import type {StepEngine} from '../step-engine.js'
-import type {TrainableNet} from '../types.js'
+import {GraphSession} from '../backend/graph-session.js'
+import {dropoutMask} from '../models/layers/dropout.js'
+import {layersOf, planNet} from '../models/plan.js'
+import type {SgdMomentum} from './sgd-momentum.js'
+import type {StepEngine, TrainableNet} from './types.js'
 import {
   ASSIGN_FETCH,
   STATS_FETCH,
@@ -19,7 +18,7 @@ import {
   maskFeed,
   readMomentum,
   readWeight,
-} from './vgg-train-graph.js'
+} from './train-graph.js'
 
 export class GraphStep implements StepEngine {
   readonly kind = 'graph'
@@ -38,7 +37,7 @@ export class GraphStep implements StepEngine {
     const dropout = opts.dropout > 0
     this.session = new GraphSession(buildTrainGraph(plan, {momentum: opts.momentum, weightDecay: opts.weightDecay, dropout}))
     this.names = [...net.variables.keys()]
-    this.dropoutLayers = dropout ? plan.fcs.filter((l) => l.dropout).map((l) => ({name: l.name, width: l.kernelShape[1]})) : []
+    this.dropoutLayers = dropout ? layersOf(plan, 'dropout').map((l) => ({name: l.stream, width: l.width})) : []
     try {
       this.load()
     } catch (error) {

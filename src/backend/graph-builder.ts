@@ -1,7 +1,8 @@
-// A backend-neutral description of a TensorFlow graph (the fields of GraphDef's
-// NodeDef), built in plain TypeScript. src/backend/graph-session.ts encodes it as
-// a GraphDef and runs it in one TensorFlow session, so a whole training step is one
-// native call that TensorFlow's graph optimiser (grappler) can fuse and schedule.
+// A TensorFlow graph described in plain TypeScript (the fields of GraphDef's
+// NodeDef). graph-session.ts encodes it as a GraphDef and runs it in one TensorFlow
+// session, so a whole training step is one native call that TensorFlow's graph
+// optimiser (grappler) can fuse and schedule. Node names of unnamed nodes come from a
+// counter, so the same calls in the same order give the same graph.
 export type GraphDtype = 'float32' | 'int32' | 'bool'
 
 export type AttrValue =
@@ -62,3 +63,11 @@ export class GraphBuilder {
 }
 
 export const F32: AttrValue = {type: 'float32'}
+/** the T attribute of float ops */
+export const T = {T: F32}
+/** BiasAdd / BiasAddGrad on NHWC tensors */
+export const BIAS_ATTRS = {data_format: {s: 'NHWC'}, ...T}
+/** stride-1 SAME convolution and its gradients, NHWC */
+export const CONV_ATTRS = {strides: {ints: [1, 1, 1, 1]}, padding: {s: 'SAME'}, data_format: {s: 'NHWC'}, ...T}
+/** Reshape with an int32 shape input */
+export const RESHAPE_ATTRS = {...T, Tshape: {type: 'int32'} as AttrValue}
