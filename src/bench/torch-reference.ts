@@ -4,6 +4,7 @@ import type {InitSpec, NetSpec} from '../models/index.js'
 import {planNet} from '../models/plan.js'
 import {JsonLineServer, PYTHON, benchScript, runPython} from './python.js'
 import {imagesPerSecond, summarize, type TimingSummary} from './stats.js'
+import type {StepSetup} from './step-runner.js'
 
 export const TORCH_PIN = 'torch==2.13.0'
 
@@ -26,14 +27,8 @@ export function torchPlan(spec: NetSpec): TorchPlan {
   return out
 }
 
-export interface TorchStepRequest {
-  spec: NetSpec
-  init: InitSpec
-  batch: number
-  lr: number
-  momentum: number
-  weightDecay: number
-  dropout: number
+/** Our step's settings (step-runner.ts), and how to time it. */
+export interface TorchStepRequest extends Omit<StepSetup, 'seed' | 'engine'> {
   warmup: number
   steps: number
   /** 'auto' tries channels_last and contiguous briefly and keeps the faster */

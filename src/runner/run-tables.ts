@@ -24,7 +24,8 @@ import {rowResults, cachedOutcomes, seedRunResults} from './row-results.js'
 import {runGraph, type JobOutcome, type RunSummary} from './run-graph.js'
 import {checkTempDir, checkWritable, errnoText, FolderAccessError} from './writable.js'
 
-export interface RunTablesOptions {
+/** What a run or a Slurm submission of tables is asked for. */
+export interface TablesRequest {
   tables: readonly TableName[]
   profile: string
   data?: string
@@ -32,6 +33,9 @@ export interface RunTablesOptions {
   /** status lines (progress goes to `progress`) */
   log: (line: string) => void
   progress: (line: string) => void
+}
+
+export interface RunTablesOptions extends TablesRequest {
   /** tests inject a fake; default: the real trainer and evaluator */
   executor?: Executor
   /** a terminal: train/eval draw their own progress bars */
