@@ -15,6 +15,9 @@ import {FolderAccessError} from '../runner/writable.js'
 import {CheckpointError} from '../train/checkpoint.js'
 import {TrainError} from '../train/train-error.js'
 import {DiskFullError} from '../util/atomic-write.js'
+import {EXIT_CODES} from './exit-codes.js'
+
+export {EXIT_CODES}
 
 export const USER_ERRORS = [
   BackendError,
@@ -31,7 +34,7 @@ export const USER_ERRORS = [
   TrainError,
 ] as const
 
-export function failOneLine(cmd: Command, message: string, exit = 2): never {
+export function failOneLine(cmd: Command, message: string, exit: number = EXIT_CODES.userError): never {
   process.stderr.write(`vgg-repro: ${message.split('\n')[0]}\n`)
   return cmd.exit(exit)
 }

@@ -3,16 +3,16 @@
 // under src/commands/ is a command.
 import {Flags, type Command} from '@oclif/core'
 import {backendFlag} from './backend-flag.js'
-import {failIfUserError} from './errors.js'
+import {EXIT_CODES, failIfUserError} from './errors.js'
+import {abortOnSigint} from './interrupt.js'
 import {ExperimentFileError} from '../experiments/errors.js'
 import type {TableName} from '../experiments/types.js'
 import {displayPath} from '../experiments/paths.js'
 import {renderTerminal} from '../report/index.js'
-import {abortOnSigint} from '../train/interrupt.js'
 import {formatDuration} from '../runner/plan.js'
 import {formatPlan, planTables, runTables, type RunTablesResult} from '../runner/run-tables.js'
 import {refuseIfSlurmRunActive} from '../runner/slurm/guard.js'
-import type {SlurmCommandResult} from '../runner/slurm/slurm-command.js'
+import type {SlurmCommandResult} from './slurm-command.js'
 import type {Plan} from '../runner/plan.js'
 
 export const tableFlags = {
@@ -57,9 +57,9 @@ export async function tableCommand(cmd: Command, tables: readonly TableName[], f
       return {kind: 'plan', ...plan}
     }
     if (flags.executor === 'slurm') {
-      const {slurmTableCommand, slurmRunFailed} = await import('../runner/slurm/slurm-command.js')
+      const {slurmTableCommand, slurmRunFailed} = await import('./slurm-command.js')
       const result = await slurmTableCommand(cmd, tables, {profile, data: flags.data, backend: flags.backend, wait: flags.wait ?? false})
-      if (slurmRunFailed(result) && !json) cmd.exit(1)
+      if (slurmRunFailed(result) && !json) cmd.exit(EXIT_CODES.failed)
       return {kind: 'slurm', ...result}
     }
     if (flags.wait) throw new ExperimentFileError('--wait goes with --executor slurm (a local run always waits)')
@@ -97,9 +97,9 @@ export async function tableCommand(cmd: Command, tables: readonly TableName[], f
  * (they are in the reports; the status tells scripts and CI); else 0.
  */
 export function runExitCode(r: Pick<RunTablesResult, 'interrupted' | 'reportError' | 'counts'>, json: boolean): number {
-  if (r.interrupted) return 130
-  if (r.reportError !== undefined) return 1
-  return r.counts.failed > 0 && !json ? 1 : 0
+  if (r.interrupted) return EXIT_CODES.interrupted
+  if (r.reportError !== undefined) return EXIT_CODES.failed
+  return r.counts.failed > 0 && !json ? EXIT_CODES.failed : 0
 }
 
 function printRun(cmd: Command, r: RunTablesResult, tables: readonly TableName[]): void {

@@ -2,7 +2,8 @@ import path from 'node:path'
 import {Command, Flags} from '@oclif/core'
 import {initBackend, slowBackendWarning} from '../backend/backend.js'
 import {backendFlag} from '../cli/backend-flag.js'
-import {failIfUserError} from '../cli/errors.js'
+import {EXIT_CODES, failIfUserError} from '../cli/errors.js'
+import {abortOnSigint} from '../cli/interrupt.js'
 import {ensureDataset} from '../data/ensure-dataset.js'
 import {indexImageFolder, requireTwoClasses} from '../data/image-folder.js'
 import {scaleLabel} from '../experiments/labels.js'
@@ -12,7 +13,6 @@ import type {ConfigName} from '../models/types.js'
 import {runDirOf} from '../runner/paths.js'
 import {checkTempDir, checkWritable} from '../runner/writable.js'
 import {readCheckpointHeader} from '../train/checkpoint.js'
-import {abortOnSigint} from '../train/interrupt.js'
 import {parseTrainScale, trainJobFromProfile} from '../train/job-from-profile.js'
 import {trainNet, type TrainOutcome} from '../train/train-net.js'
 import type {EpochMetrics, TrainJob} from '../train/types.js'
@@ -96,8 +96,8 @@ export default class Train extends Command {
         )
         if (result.stoppedBy === 'interrupt') this.log('run the same command again to resume')
       }
-      if (result.stoppedBy === 'nan') process.exitCode = 1
-      if (result.stoppedBy === 'interrupt') process.exitCode = 130
+      if (result.stoppedBy === 'nan') process.exitCode = EXIT_CODES.failed
+      if (result.stoppedBy === 'interrupt') process.exitCode = EXIT_CODES.interrupted
       return {...result, job, profile: profile.name, backend: info.backend}
     } catch (error) {
       return failIfUserError(this, error)

@@ -8,6 +8,5 @@ export {validateCenterCrop, type ValidateOptions, type ValidationResult} from '.
 export {initialSchedule, scheduleAfterEpoch, type ScheduleState, type ScheduleStep} from './schedule.js'
 export {SgdMomentum} from './sgd-momentum.js'
 export {dropoutSeed} from './seeds.js'
-export {abortOnSigint} from './interrupt.js'
 export {parseTrainScale, trainJobFromProfile, type TrainJobInputs} from './job-from-profile.js'
 export {METRICS_JSONL, METRICS_CSV} from './metrics-files.js'

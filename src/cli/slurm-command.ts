@@ -1,16 +1,16 @@
 // `all` / `table3..6 --executor slurm [--wait]`: submit, print what went where, and
 // with --wait follow the jobs to the end and print the tables like a local run.
 import type {Command} from '@oclif/core'
-import {displayPath} from '../../experiments/paths.js'
-import type {RowResult, TableName} from '../../experiments/types.js'
-import {renderTerminal} from '../../report/index.js'
-import {abortOnSigint} from '../../train/interrupt.js'
-import {resultsDirOf} from '../paths.js'
-import {cachedOutcomes, rowResults} from '../row-results.js'
-import {slurmCli, type SlurmCli} from './cli.js'
-import type {RunStatus} from './status.js'
-import {submitTables} from './submit-tables.js'
-import {waitForRun} from './wait.js'
+import {displayPath} from '../experiments/paths.js'
+import type {RowResult, TableName} from '../experiments/types.js'
+import {renderTerminal} from '../report/index.js'
+import {resultsDirOf} from '../runner/paths.js'
+import {cachedOutcomes, rowResults} from '../runner/row-results.js'
+import {slurmCli, type SlurmCli} from '../runner/slurm/cli.js'
+import type {RunStatus} from '../runner/slurm/status.js'
+import {submitTables} from '../runner/slurm/submit-tables.js'
+import {waitForRun} from '../runner/slurm/wait.js'
+import {abortOnSigint} from './interrupt.js'
 
 export interface SlurmCommandFlags {
   profile: string

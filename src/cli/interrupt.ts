@@ -1,5 +1,6 @@
 // Ctrl-C handling for commands: the first SIGINT asks the loop to checkpoint and
 // return ('interrupt'); a second one exits at once (the last checkpoint stays valid).
+import {EXIT_CODES} from './exit-codes.js'
 
 export interface SigintAbort {
   signal: AbortSignal
@@ -10,7 +11,7 @@ export interface SigintAbort {
 export function abortOnSigint(onFirst?: () => void): SigintAbort {
   const controller = new AbortController()
   const handler = () => {
-    if (controller.signal.aborted) process.exit(130)
+    if (controller.signal.aborted) process.exit(EXIT_CODES.interrupted)
     onFirst?.()
     controller.abort()
   }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import {it} from 'node:test'
-import {abortOnSigint} from '../../src/train/interrupt.js'
+import {abortOnSigint} from '../../src/cli/interrupt.js'
 
 it('the first SIGINT aborts the signal (checkpoint and return), the handler is removable', () => {
   const before = process.listenerCount('SIGINT')
