@@ -27,7 +27,7 @@ for arm in $arms; do
   ev() { # net technique scales
     node $bin eval --minival --checkpoint "$r/$1/checkpoint.ckpt" --technique "$2" --scales "$3" --profile "$p" --data "$data" \
       --out "$r/eval-$1-$2-${3//,/_}" --json |
-      node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const r=JSON.parse(s);console.log(JSON.stringify({arm:+process.argv[1],net:process.argv[2],technique:r.technique,scales:r.scales,top1:r.top1Err,top5:r.top5Err,n:r.n,posteriors:r.posteriors}))})' "$arm" "$1"
+      node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const r=JSON.parse(s);console.log(JSON.stringify({arm:process.argv[1],net:process.argv[2],technique:r.technique,scales:r.scales,top1:r.top1Err,top5:r.top5Err,n:r.n,posteriors:r.posteriors}))})' "$arm" "$1"
   }
   {
     ev A dense 256
@@ -36,6 +36,6 @@ for arm in $arms; do
     ev Djit dense 256,384,512
     ev Djit multi-crop 256,384,512
   } >> "$log"
-  echo "{\"arm\":$arm,\"trainSeconds\":$((t1 - t0)),\"evalSeconds\":$(( $(date +%s) - t1 ))}" >> "$log"
+  echo "{\"arm\":\"$arm\",\"trainSeconds\":$((t1 - t0)),\"evalSeconds\":$(( $(date +%s) - t1 ))}" >> "$log"
   echo "arm crop $arm done: $(wc -l < "$log") lines in $log" >&2
 done

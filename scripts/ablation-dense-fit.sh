@@ -20,7 +20,7 @@ for arm in $arms; do
       set -- $spec
       node bin/run.js eval --minival --dense-fit "$fit" --checkpoint "$r/$1/checkpoint.ckpt" --technique dense --scales "$2" --profile "$p" --data "$data" \
         --out "$r/fit-$fit-$1-$2" --json |
-        node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const r=JSON.parse(s);console.log(JSON.stringify({arm:+process.argv[1],fit:process.argv[2],net:process.argv[3],q:+process.argv[4],scales:r.scales,top1:r.top1Err,top5:r.top5Err,n:r.n}))})' "$arm" "$fit" "$1" "$2" >> "$log"
+        node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const r=JSON.parse(s);console.log(JSON.stringify({arm:process.argv[1],fit:process.argv[2],net:process.argv[3],q:+process.argv[4],scales:r.scales,top1:r.top1Err,top5:r.top5Err,n:r.n}))})' "$arm" "$fit" "$1" "$2" >> "$log"
     done
   done
   echo "dense-fit arm $arm done: $log" >&2
