@@ -28,7 +28,7 @@ export interface TrainGraphOptions {
 }
 
 export const TRAIN_GRAPH_FEEDS = {images: 'images', labels: 'labels', lr: 'lr'} as const
-export const maskFeed = (layer: string) => `mask/${layer}`
+export const maskFeed = (stream: string) => `mask/${stream}`
 export const readWeight = (name: string) => `read/${name}`
 export const readMomentum = (name: string) => `read_m/${name}`
 export const assignWeightFeed = (name: string) => `in/${name}`
