@@ -49,7 +49,7 @@ Errors are top-1 / top-5 in percent with 95% Wilson intervals.`
     'batch-size': Flags.integer({description: 'crop-sized samples per forward call (default: profile evalBatchSize, else 64)', min: 1}),
     out: Flags.string({description: 'folder for the posteriors files (default: $VGG_REPRO_RUNS/eval/<checkpoint>-<hash>)'}),
     fp16: Flags.boolean({description: 'store posteriors as float16 (half the size)'}),
-    'dense-fit': Flags.string({description: 'how dense evaluation fits the image to 32-pixel cells (protocol ablation; default: pad)', options: [...DENSE_FITS]}),
+    'dense-fit': Flags.string({description: 'how dense evaluation fits the image to 32-pixel cells (protocol ablation; default: anchors, as the tables)', options: [...DENSE_FITS]}),
     minival: Flags.boolean({description: "score the training images the checkpoint's run held out as its minival instead of val/ (protocol ablations)"}),
     backend: backendFlag,
   }

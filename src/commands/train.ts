@@ -28,8 +28,8 @@ const fmt = (x: number, digits = 2) => (Number.isFinite(x) ? x.toFixed(digits) :
 export default class Train extends Command {
   static summary = 'Train one net (paper 3.1) with checkpoints and resume.'
   static description =
-    'SGD with momentum 0.9, weight decay on kernels, dropout on fc6/fc7; the lr is divided by 10 when the single-crop ' +
-    "val accuracy stops improving. Scales are paper numbers, mapped to the profile's size (x crop/224). A checkpoint " +
+    'SGD with momentum 0.9, weight decay on kernels, dropout on fc6/fc7; the lr is divided by 10 by the profile\'s ' +
+    "schedule (fixed epochs, or when the held-out minival accuracy stops improving); val/ is never used. Scales are paper numbers, mapped to the profile's size (x crop/224). A checkpoint " +
     'is written after every epoch: running the same command again resumes it (also after Ctrl-C or a kill).'
 
   static examples = [

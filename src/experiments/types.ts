@@ -147,4 +147,9 @@ export interface RowResult {
    * was computed from), when it exists: claims compare rows image by image with it.
    */
   posteriors?: string
+  /**
+   * Train-job keys of the nets whose posteriors the row averages, one per member (a
+   * fusion row has several): what the claims' training-run noise model compares.
+   */
+  nets?: string[]
 }

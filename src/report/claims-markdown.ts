@@ -104,7 +104,7 @@ export function trainingNoiseMarkdown(noise: TrainingNoise | {unavailable: strin
     `**Training-run noise** (measured in this run): net A trained with ${noise.seeds} seeds and scored as in Table 3 (dense, Q = S) and Table 4 (dense, Q = S-32, S, S+32), top-1 error ${runs}. ` +
     `Standard deviation over the seeds (${noise.seeds - 1} degrees of freedom): of a net's error ${noise.between.top1.toFixed(2)} points top-1 (${noise.between.top5.toFixed(2)} top-5); ` +
     `of an evaluation difference on the same net ${noise.within.top1.toFixed(2)} points top-1 (${noise.within.top5.toFixed(2)} top-5). ` +
-    'A comparison of two separately trained nets adds √2 times the first in quadrature to its image-sample standard error; a comparison of one net (or set of nets) evaluated two ways adds the second. ' +
+    'A comparison adds the first in quadrature to its image-sample standard error, times √(Σ(aₙ - bₙ)²) over the nets whose posteriors the two rows average with weights aₙ, bₙ (√2 for two separately trained nets, √½ for a two-net fusion against one of its members); a comparison of the same nets evaluated two ways adds the second. ' +
     "Net A's noise stands for every net's: an assumption, and with few seeds a rough one."
   )
 }

@@ -76,16 +76,33 @@ function pendingReason(ref: string, row: RowResult | undefined): string | undefi
   return undefined
 }
 
-/** Rows computed from the same trained nets differ only in how they were evaluated. */
-export function sameTrainedNets(a: RowResult, b: RowResult): boolean {
-  const nets = (r: RowResult) => new Set(r.jobs.filter((j) => j.kind === 'train').map((j) => j.key))
-  const [x, y] = [nets(a), nets(b)]
-  return x.size === y.size && [...x].every((k) => y.has(k))
+/** Each member net's weight in a row: 1/members (a fusion averages its members' posteriors). */
+function netWeights(r: RowResult): Map<string, number> {
+  // Rows from before `nets` was recorded: their train jobs (ancestors too), equally weighted.
+  const nets = r.nets ?? r.jobs.filter((j) => j.kind === 'train').map((j) => j.key)
+  const w = new Map<string, number>()
+  for (const n of nets) w.set(n, (w.get(n) ?? 0) + 1 / nets.length)
+  return w
 }
 
-function seedSe(noise: ClaimContext['noise'], metric: Metric, same: boolean): {se: number; kind: CheckResult['noiseKind']} {
+/**
+ * How much training-run variance a comparison carries, in units of one net's seed
+ * variance: each row's error moves with the average of its member nets' independent
+ * seed noises, so the difference has variance sum over nets of (a_n - b_n)^2 (two
+ * separately trained nets: 2; a two-net fusion against one of its members: 1/2; the
+ * same nets evaluated two ways: 0, where the measured evaluation-difference noise
+ * applies instead).
+ */
+export function seedVarianceFactor(a: RowResult, b: RowResult): number {
+  const [wa, wb] = [netWeights(a), netWeights(b)]
+  let f = 0
+  for (const n of new Set([...wa.keys(), ...wb.keys()])) f += ((wa.get(n) ?? 0) - (wb.get(n) ?? 0)) ** 2
+  return f < 1e-12 ? 0 : f
+}
+
+function seedSe(noise: ClaimContext['noise'], metric: Metric, factor: number): {se: number; kind: CheckResult['noiseKind']} {
   if (noise === undefined || 'unavailable' in noise) return {se: 0, kind: 'none'}
-  return same ? {se: noise.within[metric], kind: 'same nets'} : {se: Math.SQRT2 * noise.between[metric], kind: 'between nets'}
+  return factor === 0 ? {se: noise.within[metric], kind: 'same nets'} : {se: Math.sqrt(factor) * noise.between[metric], kind: 'between nets'}
 }
 
 interface Measured {
@@ -128,7 +145,7 @@ function measure(claim: Claim, c: ClaimComparison, metric: Metric, byRef: Map<st
   const reason = pendingReason(c.subject, subj) ?? pendingReason(c.reference, ref)
   if (reason !== undefined || !subj?.reproduced || !ref?.reproduced) return {...base, reason: reason ?? 'missing results'}
   const {perImage, ...diff} = difference(c, metric, subj, ref, ctx.perImage)
-  const seed = seedSe(ctx.noise, metric, sameTrainedNets(subj, ref))
+  const seed = seedSe(ctx.noise, metric, seedVarianceFactor(subj, ref))
   const se = totalSe({seSample: diff.seSample, seSeed: seed.se})
   // 'not-lower': the paper says the subject does not improve by the margin or more.
   const margin = c.expect === 'not-lower' ? marginPoints(claim, ref, metric) : undefined

@@ -25,8 +25,9 @@ declared in \`experiments/claims.yaml\` with its reason.
   McNemar-type comparison). Unpaired checks (a posterior file missing or covering other
   images; the reason is given) use the rows' Wilson intervals, which leans towards
   "inconclusive". The **training-run** standard error (a second training with another
-  seed moves an error too) is added in quadrature, as measured below; *s.e. sample / runs*
-  shows both. The 95% intervals are effect ± 1.96 · the combined standard error.
+  seed moves an error too) is added in quadrature, as measured below, scaled by how
+  many independently trained nets the two rows differ in (a fusion counts each member
+  with its weight); *s.e. sample / runs* shows both. The 95% intervals are effect ± 1.96 · the combined standard error.
 - **A comparison** goes the paper's way when its interval lies above 0, *contradicts*
   the paper when its one-sided p-value against the paper's direction stays below 2.5%
   after Holm's correction over the claim's comparisons (*Holm p against*: the adjusted

@@ -54,7 +54,7 @@ export function provenanceMarkdown(p: Provenance, rows: readonly RowResult[]): s
       ['backend', `${p.backend} on ${p.device}`],
       ['git commit', `\`${p.gitCommit}\``],
       ['date', p.date],
-      ['wall time', `${duration(totalWallMs(jobs))} over ${timed.length} timed of ${jobs.length} jobs`],
+      ['job time', `${duration(totalWallMs(jobs))} summed over ${timed.length} timed of the ${jobs.length} jobs behind the table rows`],
     ],
   )
 }

@@ -17,6 +17,7 @@ export function rowResults(graph: JobGraph, outcomes: Map<string, JobOutcome>): 
       label: row.label,
       paper: {...row.paper},
       status: 'pending',
+      nets: memberNets(graph, combine),
       jobs: jobs.map((key) => {
         const node = graph.nodes.get(key)!
         const record = outcomes.get(key)?.record
@@ -39,6 +40,16 @@ export function rowResults(graph: JobGraph, outcomes: Map<string, JobOutcome>): 
       if (posteriors !== undefined) result.posteriors = posteriors
     }
     return result
+  })
+}
+
+/** The train jobs whose evaluations a combine job averages, one per member net. */
+function memberNets(graph: JobGraph, combine: string): string[] {
+  const node = graph.nodes.get(combine)
+  if (node?.kind !== 'combine') return []
+  return node.groups.map((group) => {
+    const evalNode = graph.nodes.get(group[0])
+    return evalNode?.kind === 'eval' ? evalNode.train : group[0]
   })
 }
 

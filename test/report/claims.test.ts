@@ -8,6 +8,7 @@ import type {Claim, RowResult} from '../../src/experiments/types.js'
 import {claimStats, holm, normalCdf, poolEffects, type Effect} from '../../src/report/claim-stats.js'
 import {claimsMarkdown, trainingNoiseMarkdown} from '../../src/report/claims-markdown.js'
 import {evaluateClaim, evaluateClaims, noiseLevel} from '../../src/report/index.js'
+import {seedVarianceFactor} from '../../src/report/claims.js'
 import type {PerImageErrors} from '../../src/report/per-image-errors.js'
 import {measureTrainingNoise, type TrainingNoise} from '../../src/report/training-noise.js'
 import {ok, paperRows} from './fixtures.js'
@@ -171,6 +172,14 @@ test('training-run noise: measured from seeds, added in quadrature, between nets
   assert.equal(w.checks[0].noiseKind, 'same nets')
   assert.equal(w.checks[0].seSeed, 0.5)
   assert.equal(w.verdict, 'holds')
+  // a two-net fusion against one of its members: each row averages its nets, so the
+  // difference carries (1/2 - 1)^2 + (1/2)^2 = 1/2 of a net's seed variance
+  const fusion = setup({R: {e: ref(), nets: ['d']}, S: {e: subject(50, 10), nets: ['d', 'e']}})
+  for (const r of fusion.rows) r.nets = r.id === 'R' ? ['d'] : ['d', 'e']
+  const f = evaluateClaim(claim, fusion.rows, {perImage: fusion.perImage, noise})
+  assert.equal(f.checks[0].noiseKind, 'between nets')
+  assert.ok(Math.abs(f.checks[0].seSeed! - Math.SQRT1_2) < 1e-12)
+  assert.equal(seedVarianceFactor(fusion.rows[1], fusion.rows[0]), 0.5)
   assert.match(trainingNoiseMarkdown(noise), /3 seeds.*2 degrees of freedom.*1\.00 points top-1/)
   assert.match(trainingNoiseMarkdown({unavailable: 'not measured (the profile sets no seedNoise)'}), /not measured/)
 })
