@@ -108,9 +108,9 @@ describe('trainNet', () => {
     assert.deepEqual(await readdir(out('interrupted')).then((n) => n.filter((x) => x.includes('.tmp-'))), [])
     await assertSameTensors(full.checkpoint, resumed.checkpoint)
     const m = (await readFile(resumed.metricsPath, 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as EpochMetrics)
-    const f = (await readFile(full.metricsPath, 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as EpochMetrics)
+    const fm = (await readFile(full.metricsPath, 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as EpochMetrics)
     assert.deepEqual(m.map((x) => [x.epoch, x.step, x.trainImages, x.valTop1Err, x.trainLoss.toFixed(4)]),
-      f.map((x) => [x.epoch, x.step, x.trainImages, x.valTop1Err, x.trainLoss.toFixed(4)]))
+      fm.map((x) => [x.epoch, x.step, x.trainImages, x.valTop1Err, x.trainLoss.toFixed(4)]))
   })
 
   it('a NaN loss stops the net with a clear message and keeps the last good checkpoint', async () => {
