@@ -7,6 +7,7 @@ export function cell(text: string): string {
 
 export function markdownTable(head: string[], body: string[][], align?: ('l' | 'r')[]): string {
   const sep = head.map((_, i) => (align?.[i] === 'r' ? '---:' : '---'))
-  const line = (cells: string[]) => `| ${cells.map(cell).join(' | ')} |`
+  // an all-empty row (the header of a key/value table) is `| | |`, as written by hand
+  const line = (cells: string[]) => (cells.every((c) => c === '') ? `|${cells.map(() => ' ').join('|')}|` : `| ${cells.map(cell).join(' | ')} |`)
   return [line(head), `|${sep.join('|')}|`, ...body.map(line)].join('\n')
 }
