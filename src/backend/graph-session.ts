@@ -1,4 +1,4 @@
-// Runs a GraphSpec (src/models/graph/graph-builder.ts) as one TensorFlow session on
+// Runs a GraphSpec (graph-builder.ts) as one TensorFlow session on
 // the native backend. tfjs-node can already load a SavedModel into a session and
 // run it (TF_LoadSessionFromSavedModel, TF_SessionRun); we write the graph as a
 // variable-free SavedModel into a temporary folder, load it and delete the folder.
