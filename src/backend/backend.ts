@@ -9,6 +9,7 @@ import {createRequire} from 'node:module'
 import {existsSync} from 'node:fs'
 import path from 'node:path'
 import {fileURLToPath} from 'node:url'
+import {envFlag, envValue} from '../util/env.js'
 import {installFastStep} from './fast-step.js'
 
 export const BACKEND_NAMES = ['tensorflow', 'wasm', 'cpu'] as const
@@ -76,7 +77,7 @@ function tryNative(reasons: string[]): BackendInfo | undefined {
       require(candidate)
       if (tf.findBackend('tensorflow') === null) throw new Error('package loaded but registered no tensorflow backend')
       tf.setBackend('tensorflow')
-      if (process.env.VGG_REPRO_STOCK_STEP !== '1') installFastStep()
+      if (!envFlag('VGG_REPRO_STOCK_STEP')) installFastStep()
       const binding = (tf.backend() as unknown as {binding?: {TF_Version?: string}}).binding
       return {
         backend: 'tensorflow',
@@ -116,7 +117,7 @@ async function useCpu(reasons: string[]): Promise<BackendInfo> {
  * VGG_REPRO_BACKEND; a forced backend that cannot load is an error, not a fallback.
  */
 export async function initBackend(forced?: string): Promise<BackendInfo> {
-  const wanted = parseBackendName(forced ?? process.env.VGG_REPRO_BACKEND)
+  const wanted = parseBackendName(forced ?? envValue('VGG_REPRO_BACKEND'))
   if (current !== undefined) {
     if (wanted !== undefined && wanted !== current.backend) {
       throw new BackendError(`backend already initialised as ${current.backend}; cannot switch to ${wanted}`)

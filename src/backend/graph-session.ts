@@ -1,4 +1,4 @@
-// Runs a GraphSpec (src/models/graph/graph-builder.ts) as one TensorFlow session on
+// Runs a GraphSpec (graph-builder.ts) as one TensorFlow session on
 // the native backend. tfjs-node can already load a SavedModel into a session and
 // run it (TF_LoadSessionFromSavedModel, TF_SessionRun); we write the graph as a
 // variable-free SavedModel into a temporary folder, load it and delete the folder.
@@ -9,7 +9,8 @@ import {mkdtempSync, rmSync, writeFileSync} from 'node:fs'
 import {createRequire} from 'node:module'
 import os from 'node:os'
 import path from 'node:path'
-import type {AttrValue, GraphDtype, GraphSpec} from '../models/graph/graph-builder.js'
+import type {AttrValue, GraphDtype, GraphSpec} from './graph-builder.js'
+import {envFlag} from '../util/env.js'
 import {backendInfo} from './backend.js'
 
 interface NativeBackend {
@@ -27,7 +28,7 @@ const GRAPH_PRODUCER = 1700
 
 /** True when graph sessions can run: the native TensorFlow backend is in use. */
 export function graphSessionsAvailable(): boolean {
-  return backendInfo()?.backend === 'tensorflow' && process.env.VGG_REPRO_EAGER_STEP !== '1'
+  return backendInfo()?.backend === 'tensorflow' && !envFlag('VGG_REPRO_EAGER_STEP')
 }
 
 function protoModule(): Proto {

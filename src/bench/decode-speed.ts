@@ -2,9 +2,9 @@
 // shrink-on-load, resize, crop, flip, colour shift) one image at a time. On a 2-core
 // machine every decode millisecond is taken from the training step.
 import {drawAugment} from '../data/augment.js'
-import type {ImageFolderIndex} from '../data/imageFolder.js'
+import type {ImageFolderIndex} from '../data/image-folder.js'
 import type {DatasetStats} from '../data/stats.js'
-import {loadTrainSample} from '../data/trainSample.js'
+import {loadTrainSample} from '../data/train-sample.js'
 import {median} from './stats.js'
 
 export interface DecodeSpeed {

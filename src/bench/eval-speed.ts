@@ -2,8 +2,8 @@
 // multi-crop, at one Q and at three Qs (multi-scale = three passes over the images),
 // through the same forward as evaluateCheckpoint (graph runs on native TensorFlow).
 import path from 'node:path'
-import {loadEvalImage} from '../data/evalImage.js'
-import type {ImageFolderIndex} from '../data/imageFolder.js'
+import {loadEvalImage} from '../data/eval-image.js'
+import type {ImageFolderIndex} from '../data/image-folder.js'
 import type {DatasetStats} from '../data/stats.js'
 import {evaluateNet, type EvalSample} from '../eval/index.js'
 import type {SingleTechnique} from '../eval/types.js'

@@ -4,8 +4,8 @@
 import os from 'node:os'
 import {setImmediate as yieldToLoop} from 'node:timers/promises'
 import type {DatasetStats} from '../data/stats.js'
-import type {ImageFolderIndex} from '../data/imageFolder.js'
-import {TrainBatchStream} from '../data/trainBatchStream.js'
+import type {ImageFolderIndex} from '../data/image-folder.js'
+import {TrainBatchStream} from '../data/train-batch-stream.js'
 import {summarize, type TimingSummary} from './stats.js'
 import {StepRunner, type StepSetup} from './step-runner.js'
 

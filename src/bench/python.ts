@@ -4,8 +4,9 @@ import {spawn, type ChildProcessWithoutNullStreams} from 'node:child_process'
 import path from 'node:path'
 import {createInterface, type Interface} from 'node:readline'
 import {PROJECT_ROOT} from '../backend/backend.js'
+import {envValue} from '../util/env.js'
 
-export const PYTHON = process.env.VGG_REPRO_PYTHON ?? 'python3'
+export const PYTHON = envValue('VGG_REPRO_PYTHON') ?? 'python3'
 
 export function benchScript(name: string): string {
   return path.join(PROJECT_ROOT, 'bench', name)

@@ -1,7 +1,8 @@
 // results/bench.md and results/bench.json from one BenchResult.
-import {mkdir, rename, writeFile} from 'node:fs/promises'
+import {mkdir} from 'node:fs/promises'
 import path from 'node:path'
-import {EXPERIMENT_DESCRIPTIONS, type ExperimentName} from './experiments.js'
+import {writeFileAtomic} from '../util/atomic-write.js'
+import {markdownTable} from '../util/markdown-table.js'
 import type {HistoryEntry} from './history.js'
 import {appendRunLog, readRunLog, runLogEntry, type RunLogEntry} from './run-log.js'
 import type {BenchResult, ConfigBench} from './types.js'
@@ -9,18 +10,15 @@ import type {BenchResult, ConfigBench} from './types.js'
 const f1 = (x: number | null | undefined) => (x === null || x === undefined || !Number.isFinite(x) ? '–' : x.toFixed(1))
 const f2 = (x: number | null | undefined) => (x === null || x === undefined || !Number.isFinite(x) ? '–' : x.toFixed(2))
 const pct = (x: number | null | undefined) => (x === null || x === undefined || !Number.isFinite(x) ? '–' : `${(100 * x).toFixed(1)}%`)
-const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ')
-
-function table(head: string[], rows: string[][]): string[] {
-  return [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.map(cell).join(' | ')} |`)]
-}
 
 export function renderHistory(entries: HistoryEntry[]): string[] {
   if (entries.length === 0) return ['(no entries yet)']
-  return table(
-    ['date', 'change', 'where', 'measured', 'before', 'after', 'status'],
-    entries.map((e) => [e.date, e.note !== undefined ? `${e.change} (${e.note})` : e.change, e.where, e.metric, e.before, e.after, e.status]),
-  )
+  return [
+    markdownTable(
+      ['date', 'change', 'where', 'measured', 'before', 'after', 'status'],
+      entries.map((e) => [e.date, e.note !== undefined ? `${e.change} (${e.note})` : e.change, e.where, e.metric, e.before, e.after, e.status]),
+    ),
+  ]
 }
 
 /** The ratio ours/PyTorch of every logged run, one row per run, and how often all reached 1.0. */
@@ -33,7 +31,7 @@ export function renderRunLog(runs: RunLogEntry[], configs: string[]): string[] {
   return [
     `Run-to-run spread: ours/PyTorch in every logged run of this benchmark (\`results/bench-runs.jsonl\`, ${runs.length} runs, the newest last; load = 1-minute load average at the start):`,
     '',
-    ...table(['run (UTC)', 'load', ...configs, 'all >= 1.0'], rows),
+    markdownTable(['run (UTC)', 'load', ...configs, 'all >= 1.0'], rows),
   ]
 }
 
@@ -101,8 +99,7 @@ export function renderMarkdown(r: BenchResult, runs: RunLogEntry[] = []): string
     )
   }
   const env = Object.entries(r.env)
-  const exp = r.experiments.length > 0 ? ` Experiments applied: ${r.experiments.join(', ')}.` : ''
-  lines.push(`Settings: ${env.length > 0 ? env.map(([k, v]) => `\`${k}=${v}\``).join(', ') : 'TensorFlow thread defaults (no TF_NUM_* variables set)'}.${exp}`, '')
+  lines.push(`Settings: ${env.length > 0 ? env.map(([k, v]) => `\`${k}=${v}\``).join(', ') : 'TensorFlow thread defaults (no TF_NUM_* variables set)'}.`, '')
   lines.push(
     `Profile \`${p.name}\`: crop ${p.crop}, width x${p.widthFactor}, FC ${p.fcWidth}, ${p.numClasses} classes, batch ${p.batch}, ` +
       `training scale S=${p.trainScale}. One step = upload, forward with dropout, soft-max cross-entropy, gradients, SGD momentum + L2 on kernels ` +
@@ -120,21 +117,21 @@ export function renderMarkdown(r: BenchResult, runs: RunLogEntry[] = []): string
     '',
   )
   lines.push(
-    ...table(
+    markdownTable(
       ['config', 'fwd GFLOP/img', 'ours img/s', 'PyTorch img/s', 'ours/PyTorch', 'ours GFLOP/s', 'of matrix rate', 'pipeline img/s', 'data wait'],
       configs.map(configRow),
     ),
     '',
   )
-  const withProp = configs.filter((c) => c.proposed !== undefined)
-  if (withProp.length > 0) {
+  const withEager = configs.filter((c) => c.eager !== undefined)
+  if (withEager.length > 0) {
     lines.push(
-      `For comparison, the same step with ${withProp[0].proposed!.experiments.map((e) => `\`${e}\` (${EXPERIMENT_DESCRIPTIONS[e as ExperimentName] ?? 'see History'})`).join(' + ')}, same run, same protocol:`,
+      "For comparison, the same step on the eager engine (tfjs ops and autodiff, one native call per op: the engine of the wasm and cpu backends, and of `VGG_REPRO_EAGER_STEP=1`), same run, same protocol:",
       '',
-      ...table(
-        ['config', 'img/s', 'committed / this', 'vs PyTorch', 'GFLOP/s', 'of matrix rate', 'native calls/step'],
-        withProp.map((c) => {
-          const p = c.proposed!
+      markdownTable(
+        ['config', 'img/s', 'graph / eager', 'vs PyTorch', 'GFLOP/s', 'of matrix rate', 'native calls/step'],
+        withEager.map((c) => {
+          const p = c.eager!
           return [c.config, f1(p.imgPerS), `x${f2(c.oursImgPerS / p.imgPerS)}`, f2(p.ratioVsTorch), f1(p.gflops), f2(p.matrixFraction), p.ops !== undefined ? `${p.ops.ops} (was ${c.ops?.ops ?? '–'})` : '–']
         }),
       ),
@@ -172,7 +169,7 @@ export function renderMarkdown(r: BenchResult, runs: RunLogEntry[] = []): string
       '',
     )
     lines.push(
-      ...table(
+      markdownTable(
         ['config', 'native calls', 'uploads', 'step ms', 'in ops ms', 'top ops (count, ms)', 'PyTorch format', 'PyTorch step ms (median, IQR)', 'ours step ms (median, IQR)'],
         withOps.map((c) => [
           c.config,
@@ -200,7 +197,7 @@ export function renderMarkdown(r: BenchResult, runs: RunLogEntry[] = []): string
       '',
     )
     lines.push(
-      ...table(
+      markdownTable(
         ['technique', 'Q', 'images', 'img/s', 'per Q img/s'],
         e.runs.map((x) => [x.technique, x.scales.join(','), String(x.images), f1(x.imgPerS), x.perScale.map((s) => `Q=${s.scale}: ${f1(s.imgPerS)}`).join(', ')]),
       ),
@@ -225,12 +222,6 @@ export function renderMarkdown(r: BenchResult, runs: RunLogEntry[] = []): string
   return lines.join('\n')
 }
 
-async function writeAtomic(file: string, text: string): Promise<void> {
-  const tmp = `${file}.tmp-${process.pid}`
-  await writeFile(tmp, text)
-  await rename(tmp, file)
-}
-
 /** Writes `<dir>/<base>.md` and `<dir>/<base>.json` and appends the run to `<dir>/<base>-runs.jsonl`. */
 export async function writeBenchReport(r: BenchResult, dir: string, base = 'bench'): Promise<{md: string; json: string; runs: string}> {
   await mkdir(dir, {recursive: true})
@@ -238,7 +229,7 @@ export async function writeBenchReport(r: BenchResult, dir: string, base = 'benc
   const json = path.join(dir, `${base}.json`)
   const runs = path.join(dir, `${base}-runs.jsonl`)
   await appendRunLog(runs, runLogEntry(r))
-  await writeAtomic(md, renderMarkdown(r, await readRunLog(runs)))
-  await writeAtomic(json, `${JSON.stringify(r, null, 2)}\n`)
+  await writeFileAtomic(md, [Buffer.from(renderMarkdown(r, await readRunLog(runs)))])
+  await writeFileAtomic(json, [Buffer.from(`${JSON.stringify(r, null, 2)}\n`)])
   return {md, json, runs}
 }

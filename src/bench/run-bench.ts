@@ -3,24 +3,24 @@
 // speeds, and a real training run for peak memory.
 import os from 'node:os'
 import {initBackend} from '../backend/backend.js'
-import {indexImageFolder, type ImageFolderIndex} from '../data/imageFolder.js'
+import {indexImageFolder, type ImageFolderIndex} from '../data/image-folder.js'
 import {datasetStats, type DatasetStats} from '../data/stats.js'
+import {graphSessionsAvailable} from '../backend/graph-session.js'
 import {loadProfile, scaleToProfile} from '../experiments/profile.js'
 import type {Profile} from '../experiments/types.js'
-import {CONFIG_NAMES, createNet, forwardFlops, type ConfigName, type NetSpec} from '../models/index.js'
+import {CONFIG_NAMES, createNet, forwardFlops, type ConfigName} from '../models/index.js'
 import {measureCompute} from './compute-speed.js'
 import {measureDecode} from './decode-speed.js'
 import {measureEval, type EvalSpeed} from './eval-speed.js'
 import {machineGemm} from './gemm.js'
 import {loadHistory} from './history.js'
 import {loadAverage} from './load.js'
-import {setExperiments} from './experiments.js'
 import {perOpOverheadUs} from './op-profile.js'
 import {measurePipeline} from './pipeline-speed.js'
 import type {StepSetup} from './step-runner.js'
 import {TorchReference} from './torch-reference.js'
 import {measureTrainRun, type TrainRunResult} from './train-run.js'
-import {stageLrPolicy} from '../train/job-from-profile.js'
+import {stageJob} from '../train/job-from-profile.js'
 import type {BenchResult, ConfigBench} from './types.js'
 
 export interface BenchOptions {
@@ -41,10 +41,8 @@ export interface BenchOptions {
   workers?: number
   log: (line: string) => void
   loadWaitedMs?: number
-  /** experiments measured as an extra "with proposals" column (not applied to the rest) */
-  proposals?: string[]
-  /** opt-in experiments applied to the whole run (experiments.ts) */
-  experiments?: string[]
+  /** also measure the eager step for comparison (native backend only: elsewhere it is the measured engine) */
+  eager?: boolean
 }
 
 /** Environment variables that change TensorFlow's speed, recorded with each run. */
@@ -57,19 +55,25 @@ export function speedEnv(): Record<string, string> {
   return env
 }
 
+/** The base stage's training job of one config at a profile's size (the runner's mapping). */
+function baseStage(profile: Profile, config: ConfigName, numClasses: number, epochs?: number) {
+  return stageJob(profile, {config, scale: 256, numClasses, fineTune: false, epochs})
+}
+
 /** The trainer's step settings for one config at a profile's size. */
 export function stepSetup(profile: Profile, config: ConfigName, numClasses: number, batch: number): StepSetup {
+  const job = baseStage(profile, config, numClasses)
   return {
-    spec: {config, widthFactor: profile.widthFactor, fcWidth: profile.fcWidth, numClasses, crop: profile.crop},
+    spec: job.net,
     // Glorot in both engines: finite values all along (a diverged net is not a
     // training run); speed does not depend on the values otherwise.
     init: {kind: 'glorot'},
     batch,
-    lr: profile.lr.initial,
-    momentum: profile.momentum,
-    weightDecay: profile.weightDecay,
-    dropout: profile.dropout,
-    seed: profile.seed,
+    lr: job.lr.initial,
+    momentum: job.momentum,
+    weightDecay: job.weightDecay,
+    dropout: job.dropout,
+    seed: job.seed,
   }
 }
 
@@ -77,8 +81,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
   const t0 = performance.now()
   const loadStart = loadAverage()?.[0] ?? null
   const info = await initBackend(opts.backend)
-  const experiments = setExperiments(opts.experiments ?? [])
-  const proposals = (opts.proposals ?? []).filter((p) => !experiments.includes(p))
+  const withEager = (opts.eager ?? true) && graphSessionsAvailable()
   const profile = loadProfile(opts.profile)
   const quick = opts.quick
   const configs = opts.configs ?? (quick ? (['A', 'E'] as ConfigName[]) : CONFIG_NAMES)
@@ -113,7 +116,6 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
     log(`decode: ${decode.msPerImage.toFixed(2)} ms/image wall, ${decode.cpuMsPerImage.toFixed(2)} ms CPU (one at a time)`)
   }
   const numClasses = index?.classes.length ?? profile.numClasses
-  const specOf = (config: ConfigName): NetSpec => ({config, widthFactor: profile.widthFactor, fcWidth: profile.fcWidth, numClasses, crop: profile.crop})
   const setupOf = (config: ConfigName): StepSetup => stepSetup(profile, config, numClasses, batch)
 
   log('machine float32 GEMM rate...')
@@ -159,14 +161,11 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
             ? undefined
             : {ops: ours.profile.ops, uploads: ours.profile.uploads, opMs: ours.profile.opMs, totalMs: ours.profile.totalMs, top: ours.profile.byOp.slice(0, 12)},
       }
-      if (proposals.length > 0) {
-        // The same step with the proposed (not yet adopted) changes, side by side.
-        setExperiments([...experiments, ...proposals])
-        log(`${config}: ours with ${proposals.join(' + ')}...`)
-        const prop = await measureCompute(setup, {warmup: protocol.warmup, steps: protocol.steps, profile: true})
-        setExperiments(experiments)
-        row.proposed = {
-          experiments: proposals,
+      if (withEager) {
+        // The same step on the eager engine (the wasm/cpu backends' engine), side by side.
+        log(`${config}: ours, eager step...`)
+        const prop = await measureCompute({...setup, engine: 'eager'}, {warmup: protocol.warmup, steps: protocol.steps, profile: true})
+        row.eager = {
           imgPerS: prop.imgPerS,
           stepMs: prop.stepMs,
           gflops: (3 * fwd * prop.imgPerS) / 1e9,
@@ -181,7 +180,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
         row.torchMemoryFormat = t.memoryFormat
         row.torchTrialMs = t.trialMs
         row.ratioVsTorch = ours.imgPerS / t.imgPerS
-        if (row.proposed !== undefined) row.proposed.ratioVsTorch = row.proposed.imgPerS / t.imgPerS
+        if (row.eager !== undefined) row.eager.ratioVsTorch = row.eager.imgPerS / t.imgPerS
       }
       if (index !== undefined && stats !== undefined) {
         log(`${config}: ours through the input pipeline...`)
@@ -208,7 +207,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
   let evalResult: BenchResult['eval'] = null
   if (index !== undefined && stats !== undefined) {
     const config = opts.evalConfig ?? 'D'
-    const net = createNet(specOf(config), {kind: 'glorot'}, profile.seed)
+    const net = createNet(baseStage(profile, config, numClasses).net, {kind: 'glorot'}, profile.seed)
     try {
       const one = [scaleToProfile(256, profile)]
       const three = [224, 256, 288].map((q) => scaleToProfile(q, profile))
@@ -244,21 +243,11 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
     const images = batch * (quick ? 10 : 20)
     log(`training run: trainNet ${config}, ${images} images, 1 epoch, in a child process...`)
     trainRun = await measureTrainRun({
-      net: specOf(config),
+      ...baseStage(profile, config, numClasses, 1),
       // Glorot keeps a deep net finite without init from A; speed and memory do not depend on it.
       init: {from: 'random', spec: {kind: 'glorot'}},
       dataRoot: index.root,
-      scaleMin: trainScale,
-      scaleMax: trainScale,
       batchSize: batch,
-      maxEpochs: 1,
-      lr: stageLrPolicy(profile, false, 1),
-      momentum: profile.momentum,
-      weightDecay: profile.weightDecay,
-      dropout: profile.dropout,
-      colorShiftStd: profile.colorShiftStd,
-      seed: profile.seed,
-      valScale: trainScale,
       maxTrainImages: images,
       minivalImages: 2 * batch,
     })
@@ -271,7 +260,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
   const gemm = gemm2.gflops > gemm1.gflops ? gemm2 : gemm1
   for (const row of Object.values(results)) {
     row.matrixFraction = row.oursGflops / gemm.gflops
-    if (row.proposed !== undefined) row.proposed.matrixFraction = row.proposed.gflops / gemm.gflops
+    if (row.eager !== undefined) row.eager.matrixFraction = row.eager.gflops / gemm.gflops
     if (row.torchImgPerS !== null) row.torchMatrixFraction = (3 * row.forwardGflopPerImage * row.torchImgPerS) / gemm.gflops
   }
   const waits = Object.values(results).flatMap((r) => (r.pipeline !== undefined ? [r.pipeline.dataWaitFraction] : []))
@@ -283,7 +272,6 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
     machine: {cpu: os.cpus()[0]?.model.trim() ?? 'unknown CPU', cores: os.availableParallelism(), memGb: os.totalmem() / 2 ** 30, node: process.version},
     load: {start: loadStart, end: loadAverage()?.[0] ?? null, ...(opts.loadWaitedMs !== undefined ? {waitedFor: opts.loadWaitedMs} : {})},
     env,
-    experiments,
     backend: {name: info.backend, tfVersion: info.tfVersion, source: info.source},
     profile: {
       name: profile.name,

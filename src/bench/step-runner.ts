@@ -7,6 +7,7 @@ import {createNet, type InitSpec, type NetSpec, type VggNet} from '../models/ind
 import {dropoutSeed} from '../train/seeds.js'
 import {SgdMomentum} from '../train/sgd-momentum.js'
 import {READ_EVERY_STEPS} from '../train/train-net.js'
+import {uniformRng} from '../util/prng.js'
 import {createStepEngine, type StepEngine} from '../train/step-engine.js'
 
 export interface StepSetup {
@@ -18,12 +19,14 @@ export interface StepSetup {
   weightDecay: number
   dropout: number
   seed: number
+  /** default: the one the trainer picks (graph on native TensorFlow unless VGG_REPRO_EAGER_STEP=1) */
+  engine?: 'graph' | 'eager'
 }
 
 export class StepRunner {
   readonly net: VggNet
   private readonly opt: SgdMomentum
-  /** the engine the trainer would pick now (graph on native TensorFlow unless VGG_REPRO_EAGER_STEP=1) */
+  /** setup.engine, else the one the trainer would pick */
   readonly engine: StepEngine
   private readonly lr: tf.Scalar
   private sums: tf.Tensor1D
@@ -32,7 +35,7 @@ export class StepRunner {
   constructor(private readonly setup: StepSetup) {
     this.net = createNet(setup.spec, setup.init, setup.seed)
     this.opt = new SgdMomentum(this.net.variables, (n) => this.net.isWeight(n), {momentum: setup.momentum, weightDecay: setup.weightDecay})
-    this.engine = createStepEngine(this.net, this.opt, {momentum: setup.momentum, weightDecay: setup.weightDecay, dropout: setup.dropout})
+    this.engine = createStepEngine(this.net, this.opt, {momentum: setup.momentum, weightDecay: setup.weightDecay, dropout: setup.dropout, engine: setup.engine})
     this.lr = tf.scalar(setup.lr)
     this.sums = tf.zeros([3])
   }
@@ -69,14 +72,7 @@ export class StepRunner {
 
 /** A random batch in the trainer's value range (0..255 minus a mean): compute-only input. */
 export function randomBatch(batch: number, crop: number, classes: number, seed: number): {images: Float32Array; labels: Int32Array} {
-  let s = seed >>> 0 || 1
-  const next = () => {
-    // xorshift32: fast, and the values do not matter for speed
-    s ^= s << 13
-    s ^= s >>> 17
-    s ^= s << 5
-    return (s >>> 0) / 0x100000000
-  }
+  const next = uniformRng(seed) // the values do not matter for speed
   const images = new Float32Array(batch * crop * crop * 3)
   for (let i = 0; i < images.length; i++) images[i] = next() * 255 - 120
   const labels = new Int32Array(batch)

@@ -4,6 +4,7 @@ import type {InitSpec, NetSpec} from '../models/index.js'
 import {planNet} from '../models/plan.js'
 import {JsonLineServer, PYTHON, benchScript, runPython} from './python.js'
 import {imagesPerSecond, summarize, type TimingSummary} from './stats.js'
+import type {StepSetup} from './step-runner.js'
 
 export const TORCH_PIN = 'torch==2.13.0'
 
@@ -12,22 +13,22 @@ export interface TorchPlan {
   fcs: {in: number; out: number; relu: boolean; dropout: boolean}[]
 }
 
+/** Our plan's layers in torch_step.py's form: LRN, pool and dropout as flags of the layer they follow. */
 export function torchPlan(spec: NetSpec): TorchPlan {
-  const plan = planNet(spec)
-  return {
-    convs: plan.convs.map((c) => ({k: c.kernelShape[0], cin: c.kernelShape[2], cout: c.kernelShape[3], lrn: c.lrnAfter, pool: c.poolAfter})),
-    fcs: plan.fcs.map((f) => ({in: f.kernelShape[0], out: f.kernelShape[1], relu: f.relu, dropout: f.dropout})),
+  const out: TorchPlan = {convs: [], fcs: []}
+  for (const layer of planNet(spec).layers) {
+    const conv = out.convs[out.convs.length - 1]
+    if (layer.kind === 'conv') out.convs.push({k: layer.kernelShape[0], cin: layer.kernelShape[2], cout: layer.kernelShape[3], lrn: false, pool: false})
+    else if (layer.kind === 'lrn') conv.lrn = true
+    else if (layer.kind === 'pool') conv.pool = true
+    else if (layer.kind === 'fc') out.fcs.push({in: layer.kernelShape[0], out: layer.kernelShape[1], relu: layer.relu, dropout: false})
+    else out.fcs[out.fcs.length - 1].dropout = true
   }
+  return out
 }
 
-export interface TorchStepRequest {
-  spec: NetSpec
-  init: InitSpec
-  batch: number
-  lr: number
-  momentum: number
-  weightDecay: number
-  dropout: number
+/** Our step's settings (step-runner.ts), and how to time it. */
+export interface TorchStepRequest extends Omit<StepSetup, 'seed' | 'engine'> {
   warmup: number
   steps: number
   /** 'auto' tries channels_last and contiguous briefly and keeps the faster */

@@ -27,9 +27,8 @@ export interface ConfigBench {
   torchMatrixFraction?: number
   /** ours / PyTorch images per second */
   ratioVsTorch: number | null
-  /** the same compute-only step with proposed changes installed (bench --proposals) */
-  proposed?: {
-    experiments: string[]
+  /** the same compute-only step on the eager engine (tfjs ops and autodiff), for comparison */
+  eager?: {
     imgPerS: number
     stepMs: TimingSummary
     gflops: number
@@ -60,8 +59,6 @@ export interface BenchResult {
   load: {start: number | null; end: number | null; waitedFor?: number}
   /** thread and oneDNN settings in effect (unset = TensorFlow's defaults) */
   env: Record<string, string>
-  /** opt-in speed experiments applied in this run (e.g. fast-step) */
-  experiments: string[]
   backend: {name: string; tfVersion: string; source: string}
   profile: {name: string; crop: number; widthFactor: number; fcWidth: number; batch: number; numClasses: number; trainScale: number; evalBatchSize: number}
   protocol: {warmup: number; steps: number; torchWarmup: number; torchSteps: number; pipelineWarmup: number; pipelineSteps: number}

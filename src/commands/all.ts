@@ -1,5 +1,5 @@
 import {Command} from '@oclif/core'
-import {tableCommand, tableFlags, type TableCommandResult} from '../runner/table-command.js'
+import {tableCommand, tableFlags, type TableCommandResult} from '../cli/table-command.js'
 
 export default class All extends Command {
   static description = `Reproduce Tables 3-6 of the VGG paper in one job graph (the main job).

@@ -1,22 +1,16 @@
 import {existsSync} from 'node:fs'
 import path from 'node:path'
 import {Command, Flags} from '@oclif/core'
-import {mkdir, writeFile} from 'node:fs/promises'
-import {BackendError, PROJECT_ROOT, initBackend} from '../backend/backend.js'
-import {abCompare, renderAb, type AbResult} from '../bench/ab.js'
-import {loadAverage, waitForLoad} from '../bench/load.js'
-import {EXPERIMENTS} from '../bench/experiments.js'
+import {PROJECT_ROOT} from '../backend/backend.js'
+import {waitForLoad} from '../bench/load.js'
 import {writeBenchReport} from '../bench/report.js'
-import {runBench, speedEnv, stepSetup} from '../bench/run-bench.js'
+import {runBench} from '../bench/run-bench.js'
 import type {BenchResult} from '../bench/types.js'
 import {backendFlag} from '../cli/backend-flag.js'
-import {failOneLine} from '../cli/errors.js'
-import {defaultCacheDir} from '../data/cacheDir.js'
-import {DataError} from '../data/errors.js'
-import {KNOWN_DATASETS} from '../data/ensureDataset.js'
-import {ExperimentFileError} from '../experiments/errors.js'
+import {failIfUserError, failOneLine} from '../cli/errors.js'
+import {defaultCacheDir} from '../data/cache-dir.js'
+import {KNOWN_DATASETS} from '../data/ensure-dataset.js'
 import {loadProfile} from '../experiments/profile.js'
-import type {Profile} from '../experiments/types.js'
 import {isConfigName, type ConfigName} from '../models/index.js'
 
 export default class Bench extends Command {
@@ -40,11 +34,7 @@ evaluation images/s, and peak memory of a training run. Writes results/bench.md 
     steps: Flags.integer({description: 'timed steps per measurement (default 10; --quick 6)', min: 3}),
     workers: Flags.integer({description: 'decode worker threads for the pipeline measurement (default: the data stream default)', min: 1}),
     'install-torch': Flags.boolean({description: 'if PyTorch is missing, try `python3 -m pip install --quiet torch==2.13.0`'}),
-    proposals: Flags.string({description: 'experiments measured as an extra comparison table (same run), comma-separated, or "none"', default: 'eager-step'}),
-    experiment: Flags.string({description: `opt-in speed experiment to apply (repeatable): ${EXPERIMENTS.join(', ')}`, multiple: true, options: [...EXPERIMENTS]}),
-    ab: Flags.string({description: 'instead of the full bench: A/B the training step, committed code (or --ab-base) vs these comma-separated experiments, alternating rounds in one process; writes bench-ab.md/.json'}),
-    'ab-base': Flags.string({description: 'experiments active in the A rounds of --ab (default none)'}),
-    rounds: Flags.integer({description: 'A/B rounds per side (--ab)', default: 4, min: 1}),
+    eager: Flags.boolean({description: 'also measure the eager step (tfjs ops and autodiff) for comparison, on the native backend', default: true, allowNo: true}),
     'no-torch': Flags.boolean({description: 'do not run the PyTorch reference'}),
     'max-load': Flags.string({description: 'wait until the 1-minute load average is below this before measuring (shared machines)'}),
     'max-wait': Flags.integer({description: 'minutes to wait for --max-load before measuring anyway', default: 30}),
@@ -58,8 +48,6 @@ evaluation images/s, and peak memory of a training run. Writes results/bench.md 
       if (!this.jsonEnabled()) this.logToStderr(line)
     }
     try {
-      const badProp = flags.proposals === 'none' ? [] : flags.proposals.split(',').map((x) => x.trim()).filter((x) => x !== '' && !(EXPERIMENTS as readonly string[]).includes(x))
-      if (badProp.length > 0) failOneLine(this, `unknown experiment ${badProp.join(', ')}: known are ${EXPERIMENTS.join(', ')}`)
       const configs = flags.configs?.split(',').map((c) => c.trim())
       const bad = configs?.filter((c) => !isConfigName(c)) ?? []
       if (bad.length > 0) failOneLine(this, `unknown config ${bad.join(', ')}: valid are A, A-LRN, B, C, D, E`)
@@ -82,7 +70,6 @@ evaluation images/s, and peak memory of a training run. Writes results/bench.md 
         waitedMs = Date.now() - w0
         if (!w.ok) log(`load still ${w.load1?.toFixed(2)} after ${flags['max-wait']} min: measuring anyway (recorded in the results)`)
       }
-      if (flags.ab !== undefined) return (await this.runAb(flags, profile, (configs ?? ['A', 'E']) as ConfigName[], log)) as unknown as BenchResult
       const result = await runBench({
         profile: flags.profile,
         data,
@@ -96,46 +83,13 @@ evaluation images/s, and peak memory of a training run. Writes results/bench.md 
         backend: flags.backend,
         log,
         loadWaitedMs: waitedMs,
-        experiments: flags.experiment,
-        proposals: flags.proposals === 'none' ? [] : flags.proposals.split(',').map((x) => x.trim()).filter(Boolean),
+        eager: flags.eager,
       })
       const files = await writeBenchReport(result, flags.out, flags.quick ? 'bench-quick' : 'bench')
       log(`wrote ${files.md} and ${files.json}`)
       return result
     } catch (error) {
-      if (error instanceof BackendError || error instanceof DataError || error instanceof ExperimentFileError) return failOneLine(this, error.message)
-      throw error
+      return failIfUserError(this, error)
     }
-  }
-
-  /** `--ab`: alternate committed code and experiments per config in one process. */
-  private async runAb(
-    flags: {ab?: string; 'ab-base'?: string; rounds: number; steps?: number; batch?: number; out: string; backend?: string},
-    profile: Profile,
-    configs: ConfigName[],
-    log: (line: string) => void,
-  ): Promise<{load1: number | null; results: AbResult[]}> {
-    const list = (s: string | undefined) => (s ?? '').split(',').map((x) => x.trim()).filter(Boolean)
-    const b = list(flags.ab)
-    const a = list(flags['ab-base'])
-    const unknown = [...a, ...b].filter((x) => !(EXPERIMENTS as readonly string[]).includes(x))
-    if (unknown.length > 0) failOneLine(this, `unknown experiment ${unknown.join(', ')}: known are ${EXPERIMENTS.join(', ')}`)
-    await initBackend(flags.backend)
-    const load1 = loadAverage()?.[0] ?? null
-    const results: AbResult[] = []
-    for (const config of configs) {
-      const setup = stepSetup(profile, config, profile.numClasses, flags.batch ?? profile.batchSize)
-      const r = await abCompare(setup, {baseline: a, experiments: b, rounds: flags.rounds, steps: flags.steps ?? 6, warmup: 2})
-      log(`${config}: A ${r.aImgPerS.toFixed(1)} img/s, B ${r.bImgPerS.toFixed(1)} img/s, B/A ${r.speedup.toFixed(2)}`)
-      results.push(r)
-    }
-    const header =
-      `# A/B: ${a.join('+') || 'committed code'} vs ${b.join('+') || 'committed code'}\n\n` +
-      `${new Date().toISOString()}, 1-minute load before: ${load1?.toFixed(2) ?? '?'}, settings: ${Object.entries(speedEnv()).map(([k, v]) => `${k}=${v}`).join(' ') || 'TensorFlow defaults'}; ` +
-      `${flags.rounds} rounds per side (ABBA), ${flags.steps ?? 6} timed steps each after 2 warm-up; images/s from the median step.`
-    await mkdir(flags.out, {recursive: true})
-    await writeFile(path.join(flags.out, 'bench-ab.md'), renderAb(results, header))
-    await writeFile(path.join(flags.out, 'bench-ab.json'), `${JSON.stringify({load1, results}, null, 2)}\n`)
-    return {load1, results}
   }
 }

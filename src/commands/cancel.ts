@@ -3,7 +3,8 @@ import {loadProfile} from '../experiments/profile.js'
 import {runDirOf} from '../runner/paths.js'
 import {slurmCli} from '../runner/slurm/cli.js'
 import {cancelRun} from '../runner/slurm/cancel.js'
-import {failIfUserError, profileOf, tableFlags} from '../runner/table-command.js'
+import {failIfUserError} from '../cli/errors.js'
+import {profileOf, tableFlags} from '../cli/table-command.js'
 
 export default class Cancel extends Command {
   static description = `Cancel every queued or running Slurm job of a profile's last --executor slurm run.

@@ -1,8 +1,7 @@
 import {Command} from '@oclif/core'
 import {runDoctor, type DoctorReport} from '../backend/doctor.js'
-import {BackendError} from '../backend/backend.js'
 import {backendFlag} from '../cli/backend-flag.js'
-import {failOneLine} from '../cli/errors.js'
+import {failIfUserError} from '../cli/errors.js'
 
 export default class Doctor extends Command {
   static description = 'Show the TensorFlow backend in use, its devices and a measured convolution speed'
@@ -15,8 +14,7 @@ export default class Doctor extends Command {
     try {
       report = await runDoctor(flags.backend)
     } catch (error) {
-      if (error instanceof BackendError) failOneLine(this, error.message)
-      throw error
+      return failIfUserError(this, error)
     }
     const b = report.convBenchmark
     this.log(`backend     ${report.backend} (${report.source})`)

@@ -1,18 +1,17 @@
 import {Command, Flags} from '@oclif/core'
-import {BackendError, initBackend} from '../backend/backend.js'
+import {initBackend} from '../backend/backend.js'
 import {backendFlag} from '../cli/backend-flag.js'
-import {failOneLine} from '../cli/errors.js'
-import {DataError} from '../data/errors.js'
-import {ensureDataset} from '../data/ensureDataset.js'
+import {failIfUserError} from '../cli/errors.js'
+import {ensureDataset} from '../data/ensure-dataset.js'
 import {DENSE_FITS, type DenseFit} from '../eval/dense.js'
 import {defaultEvalDir, evaluateTechniqueSet, type TechniqueSetResult} from '../eval/technique-set.js'
 import {EvalInputError} from '../eval/errors.js'
 import type {ErrorSummary} from '../eval/types.js'
 import {checkScales, checkTechnique, parseScaleList} from '../eval/validate.js'
-import {ExperimentFileError} from '../experiments/errors.js'
 import {loadProfile, scaleToProfile} from '../experiments/profile.js'
 import type {Profile} from '../experiments/types.js'
-import {CheckpointError, readCheckpointHeader} from '../train/checkpoint.js'
+import {runsRoot} from '../runner/paths.js'
+import {readCheckpointHeader} from '../train/checkpoint.js'
 
 export interface EvalCommandResult extends TechniqueSetResult {
   checkpoint: string
@@ -78,7 +77,7 @@ Errors are top-1 / top-5 in percent with 95% Wilson intervals.`
       const maxImages = flags['max-images'] ?? profile?.maxValImages
       const split = flags.minival ? 'minival' : 'val'
       const variant = [split, flags['dense-fit']].filter((x) => x !== undefined && x !== 'val').join('-') || 'val'
-      const outDir = flags.out ?? defaultEvalDir(flags.checkpoint, dataRoot, maxImages, undefined, variant)
+      const outDir = flags.out ?? defaultEvalDir(flags.checkpoint, dataRoot, maxImages, runsRoot(), variant)
 
       const result = await evaluateTechniqueSet({
         checkpoint: flags.checkpoint,
@@ -116,17 +115,7 @@ Errors are top-1 / top-5 in percent with 95% Wilson intervals.`
         backend: info.backend,
       }
     } catch (error) {
-      if (
-        error instanceof EvalInputError ||
-        error instanceof BackendError ||
-        error instanceof CheckpointError ||
-        error instanceof DataError ||
-        error instanceof ExperimentFileError
-      ) {
-        return failOneLine(this, error.message)
-      }
-      if (error instanceof Error && 'code' in error && error.code === 'ENOENT') return failOneLine(this, `file not found: ${error.message}`)
-      throw error
+      return failIfUserError(this, error)
     }
   }
 }

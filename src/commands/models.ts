@@ -1,9 +1,8 @@
 import {Command, Flags} from '@oclif/core'
 import Table from 'cli-table3'
-import {failOneLine} from '../cli/errors.js'
-import {ExperimentFileError} from '../experiments/errors.js'
+import {failIfUserError} from '../cli/errors.js'
 import {loadProfile} from '../experiments/profile.js'
-import {NetSpecError, PAPER_SCALE, summarizeModels, validateSpec, type ModelSummary, type NetSpec} from '../models/index.js'
+import {PAPER_SCALE, summarizeModels, validateSpec, type ModelSummary, type NetSpec} from '../models/index.js'
 
 export interface ModelsResult {
   /** 'paper' defaults, or the profile name; explicit flags override either */
@@ -50,8 +49,7 @@ export default class Models extends Command {
       }
       validateSpec({config: 'A', ...scale})
     } catch (error) {
-      if (error instanceof NetSpecError || error instanceof ExperimentFileError) failOneLine(this, error.message)
-      throw error
+      return failIfUserError(this, error)
     }
     const models = summarizeModels(scale)
     const atPaperScale = (Object.keys(PAPER_SCALE) as (keyof typeof PAPER_SCALE)[]).every((k) => scale[k] === PAPER_SCALE[k])

@@ -2,7 +2,8 @@ import {Command, Flags} from '@oclif/core'
 import {parseTableName} from '../experiments/tables.js'
 import {TABLE_NAMES} from '../experiments/types.js'
 import type {Plan} from '../runner/plan.js'
-import {failIfUserError, profileOf, tableFlags} from '../runner/table-command.js'
+import {failIfUserError} from '../cli/errors.js'
+import {profileOf, tableFlags} from '../cli/table-command.js'
 import {formatPlan, planTables} from '../runner/run-tables.js'
 
 export default class PlanCommand extends Command {

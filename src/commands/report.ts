@@ -8,7 +8,8 @@ import {runDirOf} from '../runner/paths.js'
 import {reportFromCache} from '../runner/run-tables.js'
 import {slurmCli} from '../runner/slurm/cli.js'
 import {noteSlurmFailures} from '../runner/slurm/status.js'
-import {failIfUserError, profileOf, tableFlags} from '../runner/table-command.js'
+import {failIfUserError} from '../cli/errors.js'
+import {profileOf, tableFlags} from '../cli/table-command.js'
 
 export default class Report extends Command {
   static description = `Re-render results/<profile>/ (Markdown, CSV, charts, claims) from the cached job

@@ -5,7 +5,7 @@ import {loadProfile} from '../experiments/profile.js'
 import {runDirOf} from '../runner/paths.js'
 import type {JobOutcome} from '../runner/run-graph.js'
 import {runJob} from '../runner/slurm/run-job.js'
-import {failIfUserError} from '../runner/table-command.js'
+import {EXIT_CODES, failIfUserError} from '../cli/errors.js'
 
 export default class RunJob extends Command {
   static description = `Run one job of a submitted graph (what each Slurm job of --executor slurm runs).
@@ -50,6 +50,6 @@ SIGTERM (scancel, time limit) checkpoints a training job; a resubmission resumes
       return
     }
     log(outcome.state === 'failed' ? `failed: ${outcome.error}` : 'interrupted; the last checkpoint is kept and a resubmission resumes from it')
-    this.exit(1)
+    this.exit(EXIT_CODES.failed)
   }
 }

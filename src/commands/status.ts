@@ -3,7 +3,8 @@ import {loadProfile} from '../experiments/profile.js'
 import {runDirOf} from '../runner/paths.js'
 import {slurmCli} from '../runner/slurm/cli.js'
 import {formatStatus, runStatus, type RunStatus} from '../runner/slurm/status.js'
-import {failIfUserError, profileOf, tableFlags} from '../runner/table-command.js'
+import {failIfUserError} from '../cli/errors.js'
+import {profileOf, tableFlags} from '../cli/table-command.js'
 
 export default class Status extends Command {
   static description = `Show the Slurm state and result of every job of a profile's last --executor slurm run.

@@ -1,5 +1,5 @@
 import {Command} from '@oclif/core'
-import {tableCommand, tableFlags, type TableCommandResult} from '../runner/table-command.js'
+import {tableCommand, tableFlags, type TableCommandResult} from '../cli/table-command.js'
 
 export default class Table3 extends Command {
   static description = `Reproduce the VGG paper's Table 3: single test scale (dense), nets A..E trained at S = 256, 384 and [256;512].

@@ -1,5 +1,5 @@
 import {Command} from '@oclif/core'
-import {tableCommand, tableFlags, type TableCommandResult} from '../runner/table-command.js'
+import {tableCommand, tableFlags, type TableCommandResult} from '../cli/table-command.js'
 
 export default class Table4 extends Command {
   static description = `Reproduce the VGG paper's Table 4: multiple test scales (dense, posteriors averaged over Q).

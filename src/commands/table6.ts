@@ -1,5 +1,5 @@
 import {Command} from '@oclif/core'
-import {tableCommand, tableFlags, type TableCommandResult} from '../runner/table-command.js'
+import {tableCommand, tableFlags, type TableCommandResult} from '../cli/table-command.js'
 
 export default class Table6 extends Command {
   static description = `Reproduce the VGG paper's Table 6: fusion of nets (7-net ILSVRC submission; D + E).

@@ -1,23 +1,19 @@
 import path from 'node:path'
 import {Command, Flags} from '@oclif/core'
-import {BackendError, initBackend, slowBackendWarning} from '../backend/backend.js'
+import {initBackend, slowBackendWarning} from '../backend/backend.js'
 import {backendFlag} from '../cli/backend-flag.js'
-import {failOneLine} from '../cli/errors.js'
-import {DataError} from '../data/errors.js'
-import {ensureDataset} from '../data/ensureDataset.js'
-import {indexImageFolder, requireTwoClasses} from '../data/imageFolder.js'
-import {ExperimentFileError} from '../experiments/errors.js'
+import {EXIT_CODES, failIfUserError} from '../cli/errors.js'
+import {abortOnSigint} from '../cli/interrupt.js'
+import {ensureDataset} from '../data/ensure-dataset.js'
+import {indexImageFolder, requireTwoClasses} from '../data/image-folder.js'
 import {scaleLabel} from '../experiments/labels.js'
 import {loadProfile} from '../experiments/profile.js'
 import {CONFIG_NAMES} from '../models/index.js'
 import type {ConfigName} from '../models/types.js'
 import {runDirOf} from '../runner/paths.js'
-import {checkTempDir, checkWritable, FolderAccessError} from '../runner/writable.js'
-import {DiskFullError} from '../train/atomic-write.js'
-import {CheckpointError, readCheckpointHeader} from '../train/checkpoint.js'
-import {abortOnSigint} from '../train/interrupt.js'
+import {checkTempDir, checkWritable} from '../runner/writable.js'
+import {readCheckpointHeader} from '../train/checkpoint.js'
 import {parseTrainScale, trainJobFromProfile} from '../train/job-from-profile.js'
-import {TrainError} from '../train/train-error.js'
 import {trainNet, type TrainOutcome} from '../train/train-net.js'
 import type {EpochMetrics, TrainJob} from '../train/types.js'
 
@@ -100,23 +96,11 @@ export default class Train extends Command {
         )
         if (result.stoppedBy === 'interrupt') this.log('run the same command again to resume')
       }
-      if (result.stoppedBy === 'nan') process.exitCode = 1
-      if (result.stoppedBy === 'interrupt') process.exitCode = 130
+      if (result.stoppedBy === 'nan') process.exitCode = EXIT_CODES.failed
+      if (result.stoppedBy === 'interrupt') process.exitCode = EXIT_CODES.interrupted
       return {...result, job, profile: profile.name, backend: info.backend}
     } catch (error) {
-      if (
-        error instanceof TrainError ||
-        error instanceof CheckpointError ||
-        error instanceof DiskFullError ||
-        error instanceof BackendError ||
-        error instanceof DataError ||
-        error instanceof ExperimentFileError ||
-        error instanceof FolderAccessError
-      ) {
-        return failOneLine(this, error.message)
-      }
-      if (error instanceof Error && 'code' in error && error.code === 'ENOENT') return failOneLine(this, error.message)
-      throw error
+      return failIfUserError(this, error)
     } finally {
       sigint.dispose()
     }

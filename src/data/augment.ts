@@ -1,7 +1,7 @@
 // Per-sample augmentation draws. Pure functions of (seed, epoch, position), made on the
 // main thread, so workers only execute them and timing cannot change a batch.
 import type {DatasetStats} from './stats.js'
-import {hashKey, normal, uniformInt, uniformRng} from './prng.js'
+import {hashKey, normal, uniformInt, uniformRng} from '../util/prng.js'
 
 export interface AugmentOptions {
   scaleMin: number

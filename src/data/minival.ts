@@ -6,7 +6,7 @@
 import {createHash} from 'node:crypto'
 import path from 'node:path'
 import {DataError} from './errors.js'
-import type {ImageFolderIndex, Sample} from './imageFolder.js'
+import type {ImageFolderIndex, Sample} from './image-folder.js'
 
 export interface MinivalSplit {
   /** the training index without the minival; its `id` names this split (caches key on it) */

@@ -1,13 +1,14 @@
 // Training-set colour statistics: mean RGB (the paper's only preprocessing) and the
 // PCA of RGB pixel values for AlexNet's colour-shift augmentation. Cached per dataset id.
-import {mkdir, readFile, rename, writeFile} from 'node:fs/promises'
+import {readFile} from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
-import {datasetCacheDir, defaultCacheDir} from './cacheDir.js'
+import {datasetCacheDir, defaultCacheDir} from './cache-dir.js'
 import {openImage, shorterSideTo, imageSize, toRgb} from './decode.js'
 import {symmetricEigen3} from './eigen3.js'
-import type {ImageFolderIndex} from './imageFolder.js'
-import {hashKey, permutation} from './prng.js'
+import type {ImageFolderIndex} from './image-folder.js'
+import {writeJsonAtomic} from '../util/atomic-write.js'
+import {hashKey, permutation} from '../util/prng.js'
 
 export interface DatasetStats {
   /** mean R, G, B of training pixels, 0..255 */
@@ -58,10 +59,7 @@ export async function datasetStats(index: ImageFolderIndex, opts: StatsOptions =
     // missing or unreadable: recompute
   }
   const computed = await computeStats(index, sampleSize)
-  await mkdir(dir, {recursive: true})
-  const tmp = `${file}.${process.pid}.tmp`
-  await writeFile(tmp, JSON.stringify(computed, null, 2) + '\n')
-  await rename(tmp, file) // atomic: concurrent runs never see half a file
+  await writeJsonAtomic(file, computed) // concurrent runs never see half a file
   await writeIndexSummary(dir, index)
   return pick(computed)
 }
@@ -73,9 +71,7 @@ function pick(s: DatasetStats): DatasetStats {
 /** A small human-readable record of which dataset this cache folder belongs to. */
 async function writeIndexSummary(dir: string, index: ImageFolderIndex): Promise<void> {
   const summary = {id: index.id, root: index.root, classes: index.classes, train: index.train.length, val: index.val.length}
-  const file = path.join(dir, 'index.json')
-  await writeFile(`${file}.${process.pid}.tmp`, JSON.stringify(summary, null, 2) + '\n')
-  await rename(`${file}.${process.pid}.tmp`, file)
+  await writeJsonAtomic(path.join(dir, 'index.json'), summary)
 }
 
 async function computeStats(index: ImageFolderIndex, sampleSize: number): Promise<StatsFile> {

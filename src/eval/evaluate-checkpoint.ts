@@ -1,10 +1,10 @@
 // evaluateCheckpoint (ARCHITECTURE.md): rebuild the net from a checkpoint, evaluate
 // the val split at one Q with one technique, write the posteriors file, report errors.
 import path from 'node:path'
-import {balancedSubset} from '../data/balancedSubset.js'
+import {balancedSubset} from '../data/balanced-subset.js'
 import {CorruptImageError} from '../data/errors.js'
-import {loadEvalImage} from '../data/evalImage.js'
-import {indexImageFolder, type ImageFolderIndex} from '../data/imageFolder.js'
+import {loadEvalImage} from '../data/eval-image.js'
+import {indexImageFolder, type ImageFolderIndex} from '../data/image-folder.js'
 import {carveMinival} from '../data/minival.js'
 import {datasetStats} from '../data/stats.js'
 import {VggNet, fastForward} from '../models/index.js'

@@ -1,10 +1,10 @@
 // Posterior files: an 8-byte magic, a uint32 header length, a JSON header, padding
 // to 8 bytes, then [n, classes] little-endian float32 or float16. Compact (no JSON
 // numbers for the bulk) and self-describing (classes, ids, labels travel with it).
-import {randomBytes} from 'node:crypto'
-import {mkdir, open, readFile, rename, rm} from 'node:fs/promises'
+import {mkdir, readFile} from 'node:fs/promises'
 import {endianness} from 'node:os'
 import path from 'node:path'
+import {writeFileAtomic} from '../util/atomic-write.js'
 import {EvalInputError} from './errors.js'
 import {decodeHalf, encodeHalf} from './fp16.js'
 import type {Posteriors, SkippedImage} from './types.js'
@@ -45,7 +45,7 @@ function payloadBytes(p: Posteriors, dtype: PosteriorDtype): Uint8Array {
   return new Uint8Array(out.buffer)
 }
 
-/** Write atomically: a temp file in the same folder, fsync, rename over `file`. */
+/** Write atomically (util/atomic-write.ts). */
 export async function writePosteriors(file: string, p: Posteriors, dtype: PosteriorDtype = 'float32'): Promise<void> {
   const numClasses = p.classes.length
   if (p.ids.length !== p.n || p.labels.length !== p.n || p.data.length !== p.n * numClasses) {
@@ -75,21 +75,7 @@ export async function writePosteriors(file: string, p: Posteriors, dtype: Poster
   len.writeUInt32LE(json.length)
 
   await mkdir(path.dirname(file), {recursive: true})
-  const tmp = `${file}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`
-  const fh = await open(tmp, 'w')
-  try {
-    await fh.write(MAGIC)
-    await fh.write(len)
-    await fh.write(json)
-    await fh.write(payloadBytes(p, dtype))
-    await fh.sync()
-  } catch (error) {
-    await fh.close()
-    await rm(tmp, {force: true})
-    throw error
-  }
-  await fh.close()
-  await rename(tmp, file)
+  await writeFileAtomic(file, [MAGIC, len, json, payloadBytes(p, dtype)])
 }
 
 function bad(file: string, why: string): never {

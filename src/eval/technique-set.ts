@@ -3,7 +3,7 @@
 // multi-crop & dense 4.3) written as one more file.
 import {createHash} from 'node:crypto'
 import path from 'node:path'
-import {indexImageFolder} from '../data/imageFolder.js'
+import {indexImageFolder} from '../data/image-folder.js'
 import {averagePosteriors} from './average.js'
 import {errorsFromPosteriors} from './error-rates.js'
 import {evaluateCheckpoint, type EvaluateCheckpointOptions} from './evaluate-checkpoint.js'
@@ -32,7 +32,7 @@ export interface TechniqueSetResult extends ErrorSummary {
 }
 
 /** runs/eval/<checkpoint stem>-<hash of checkpoint, data, cap>: reruns with other inputs never collide. */
-export function defaultEvalDir(checkpoint: string, dataRoot: string, maxImages?: number, runsDir = process.env.VGG_REPRO_RUNS ?? 'runs', split = 'val'): string {
+export function defaultEvalDir(checkpoint: string, dataRoot: string, maxImages: number | undefined, runsDir: string, split = 'val'): string {
   const key = createHash('sha256')
     .update(`${path.resolve(checkpoint)}\n${path.resolve(dataRoot)}\n${maxImages ?? 'all'}${split === 'val' ? '' : `\n${split}`}`)
     .digest('hex')

@@ -2,12 +2,13 @@
 // this module's location (src/experiments or dist/experiments, two levels down).
 import path from 'node:path'
 import {fileURLToPath} from 'node:url'
+import {envValue} from '../util/env.js'
 
 const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..')
 
 /** `VGG_REPRO_EXPERIMENTS` overrides the folder (tests, custom tables). */
 export function experimentsDir(): string {
-  return process.env.VGG_REPRO_EXPERIMENTS ?? path.join(PROJECT_ROOT, 'experiments')
+  return envValue('VGG_REPRO_EXPERIMENTS') ?? path.join(PROJECT_ROOT, 'experiments')
 }
 
 export function projectRoot(): string {

@@ -2,7 +2,8 @@
 // shapes after parsing are normalised into types.ts by the loaders.
 import {z} from 'zod'
 import {slurmSchema} from './slurm-resources.js'
-import {CONFIG_NAMES, TABLE_NAMES, TECHNIQUES} from './types.js'
+import {CONFIG_NAMES} from '../models/configs.js'
+import {TABLE_NAMES, TECHNIQUES} from './types.js'
 
 const positive = z.number().positive()
 const positiveInt = z.number().int().positive()

@@ -5,7 +5,8 @@ import {ExperimentFileError} from './errors.js'
 import {rowLabel} from './labels.js'
 import {experimentsDir} from './paths.js'
 import {tableFileSchema} from './schema.js'
-import {TABLE_NAMES, type ConfigName, type NetRef, type TableName, type TableRow, type TableSpec, type Technique} from './types.js'
+import type {ConfigName} from '../models/types.js'
+import {TABLE_NAMES, type NetRef, type TableName, type TableRow, type TableSpec, type Technique} from './types.js'
 import {readYamlFile, validateYaml} from './yaml-source.js'
 
 /** Paper-scale training scales the init chain knows: 256 -> 384 -> [256, 512]. */

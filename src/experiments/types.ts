@@ -2,15 +2,11 @@
 // qualitative claims and row results. Profile and RowResult are the contracts
 // of ARCHITECTURE.md; the table and claim shapes are what the YAML files hold.
 
-export type ConfigName = 'A' | 'A-LRN' | 'B' | 'C' | 'D' | 'E'
-export const CONFIG_NAMES: readonly ConfigName[] = ['A', 'A-LRN', 'B', 'C', 'D', 'E']
-
 export type TableName = 'table3' | 'table4' | 'table5' | 'table6'
 export const TABLE_NAMES: readonly TableName[] = ['table3', 'table4', 'table5', 'table6']
 
+import type {ConfigName, InitSpec} from '../models/types.js'
 import type {SlurmResources} from './slurm-resources.js'
-
-export type InitSpec = {kind: 'normal'; std: number} | {kind: 'glorot'}
 
 /** A profile's lr schedule: fixed decays at fractions of each stage, or the paper's plateau rule. */
 export type LrSchedule =

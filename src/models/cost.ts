@@ -1,4 +1,5 @@
 // Parameter and FLOP counts from the plan alone (no tensors), for `models` and Table 2.
+import {layerKind} from './layers/index.js'
 import {planNet, variableShapes} from './plan.js'
 import type {NetSpec} from './types.js'
 
@@ -12,12 +13,5 @@ export function countParams(spec: NetSpec): number {
  * (under 0.1% of the total), as is usual for VGG's quoted ~15.5 G multiply-adds (D).
  */
 export function forwardFlops(spec: NetSpec): number {
-  const plan = planNet(spec)
-  let macs = 0
-  for (const conv of plan.convs) {
-    const [k, , cin, cout] = conv.kernelShape
-    macs += conv.inputSide * conv.inputSide * k * k * cin * cout
-  }
-  for (const fc of plan.fcs) macs += fc.kernelShape[0] * fc.kernelShape[1]
-  return 2 * macs
+  return 2 * planNet(spec).layers.reduce((macs, layer) => macs + layerKind(layer).macs(layer), 0)
 }

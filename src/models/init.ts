@@ -1,6 +1,6 @@
 // Weight initialisers (host-side, seeded): the paper's N(0, std^2) for net A and
 // Glorot & Bengio's uniform. Biases are zero in both (paper, section 3.1).
-import {Rng} from './rng.js'
+import {Rng} from '../util/prng.js'
 import type {InitSpec} from './types.js'
 
 /** Fan-in / fan-out of a conv [k,k,in,out] or FC [in,out] kernel (Keras convention). */

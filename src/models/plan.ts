@@ -1,34 +1,14 @@
-// Expands a NetSpec into its ordered weight layers with exact shapes. Everything
-// that needs shapes (variables, parameter and FLOP counts, copy-from-A) uses this.
+// Expands a NetSpec into its ordered layers with exact shapes: the one description
+// of the network. The eager net, the graph forward, the training graph's backward
+// pass, the variables and the parameter and FLOP counts are all loops over it.
 import {CONFIGS, isConfigName} from './configs.js'
+import {layerKind, type Layer} from './layers/index.js'
 import type {NetSpec} from './types.js'
-
-export interface ConvLayer {
-  kind: 'conv'
-  /** `conv<block>_<index in block>`, both 1-based (Caffe / paper-release naming) */
-  name: string
-  /** [k, k, inChannels, outChannels] */
-  kernelShape: [number, number, number, number]
-  /** spatial side of this layer's input (and output: SAME padding) at the crop */
-  inputSide: number
-  lrnAfter: boolean
-  poolAfter: boolean
-}
-
-export interface FcLayer {
-  kind: 'fc'
-  name: 'fc6' | 'fc7' | 'fc8'
-  /** [in, out]; fc6's input is the flattened (crop/32)^2 x C feature map, row-major (h, w, c) */
-  kernelShape: [number, number]
-  relu: boolean
-  /** dropout on the output when training (fc6, fc7) */
-  dropout: boolean
-}
 
 export interface NetPlan {
   spec: NetSpec
-  convs: ConvLayer[]
-  fcs: [FcLayer, FcLayer, FcLayer]
+  /** in order: per conv layer conv (+ lrn) (+ pool at a block's end), then fc6, drop6, fc7, drop7, fc8 */
+  layers: Layer[]
   /** side of the last feature map at the crop: crop / 32 (= fc6's conv kernel in dense mode) */
   finalSide: number
   finalChannels: number
@@ -56,45 +36,42 @@ export function convChannels(paperChannels: number, widthFactor: number): number
 export function planNet(spec: NetSpec): NetPlan {
   validateSpec(spec)
   const def = CONFIGS[spec.config]
-  const convs: ConvLayer[] = []
+  const layers: Layer[] = []
   let channels = 3
   let side = spec.crop
   def.blocks.forEach((block, b) => {
     block.forEach(([k, paperChannels], i) => {
       const out = convChannels(paperChannels, spec.widthFactor)
-      convs.push({
-        kind: 'conv',
-        name: `conv${b + 1}_${i + 1}`,
-        kernelShape: [k, k, channels, out],
-        inputSide: side,
-        lrnAfter: def.lrnAfterFirstConv && convs.length === 0,
-        poolAfter: i === block.length - 1,
-      })
+      const name = `conv${b + 1}_${i + 1}`
+      const first = layers.length === 0
+      layers.push({kind: 'conv', name, kernelShape: [k, k, channels, out], inputSide: side})
+      if (def.lrnAfterFirstConv && first) layers.push({kind: 'lrn', name: `lrn${b + 1}_${i + 1}`})
+      if (i === block.length - 1) layers.push({kind: 'pool', name: `pool${b + 1}`})
       channels = out
     })
     side /= 2
   })
   const finalSide = spec.crop / 32
-  const flat = finalSide * finalSide * channels
-  return {
-    spec,
-    convs,
-    fcs: [
-      {kind: 'fc', name: 'fc6', kernelShape: [flat, spec.fcWidth], relu: true, dropout: true},
-      {kind: 'fc', name: 'fc7', kernelShape: [spec.fcWidth, spec.fcWidth], relu: true, dropout: true},
-      {kind: 'fc', name: 'fc8', kernelShape: [spec.fcWidth, spec.numClasses], relu: false, dropout: false},
-    ],
-    finalSide,
-    finalChannels: channels,
+  const fcs = [
+    {name: 'fc6', in: finalSide * finalSide * channels, out: spec.fcWidth, inputSide: finalSide},
+    {name: 'fc7', in: spec.fcWidth, out: spec.fcWidth, inputSide: 1},
+    {name: 'fc8', in: spec.fcWidth, out: spec.numClasses, inputSide: 1},
+  ] as const
+  for (const f of fcs) {
+    const last = f.name === 'fc8'
+    layers.push({kind: 'fc', name: f.name, kernelShape: [f.in, f.out], relu: !last, inputSide: f.inputSide, flattenInput: f.name === 'fc6'})
+    // dropout on the outputs of fc6 and fc7 when training (paper 3.1)
+    if (!last) layers.push({kind: 'dropout', name: `drop${f.name.slice(2)}`, stream: f.name, width: f.out})
   }
+  return {spec, layers, finalSide, finalChannels: channels}
+}
+
+/** The plan's layers of one kind, in order. */
+export function layersOf<K extends Layer['kind']>(plan: NetPlan, kind: K): Extract<Layer, {kind: K}>[] {
+  return plan.layers.filter((l): l is Extract<Layer, {kind: K}> => l.kind === kind)
 }
 
 /** Variable names and shapes in layer order: kernel then bias per layer. */
 export function variableShapes(plan: NetPlan): [string, number[]][] {
-  const out: [string, number[]][] = []
-  for (const layer of [...plan.convs, ...plan.fcs]) {
-    const outChannels = layer.kernelShape[layer.kernelShape.length - 1]
-    out.push([`${layer.name}/kernel`, [...layer.kernelShape]], [`${layer.name}/bias`, [outChannels]])
-  }
-  return out
+  return plan.layers.flatMap((layer) => layerKind(layer).variables(layer))
 }

@@ -1,10 +1,11 @@
 // VGG network over tf.Variables and core ops (no tfjs-layers: per-op overhead
-// dominates at narrow widths, so each layer is one fused call).
+// dominates at narrow widths, so each layer is one fused call): a loop over the
+// plan's layers, each run by its kind's eager forward (layers/).
 import * as tf from '@tensorflow/tfjs-core'
-import {applyDropout} from './dropout.js'
 import {initKernel} from './init.js'
-import {lrn} from './lrn.js'
-import {planNet, variableShapes, type ConvLayer, type FcLayer, type NetPlan} from './plan.js'
+import {denseFilterShape} from './layers/fc.js'
+import {layerKind, type EagerContext, type FcLayer, type ForwardMode} from './layers/index.js'
+import {layersOf, planNet, variableShapes, type NetPlan} from './plan.js'
 import type {InitSpec, NetSpec, WeightMap} from './types.js'
 
 export interface ForwardOptions {
@@ -15,18 +16,6 @@ export interface ForwardOptions {
   dropoutRate?: number
 }
 
-interface ConvStep {
-  layer: ConvLayer
-  kernel: tf.Variable<tf.Rank.R4>
-  bias: tf.Variable<tf.Rank.R1>
-}
-
-interface FcStep {
-  layer: FcLayer
-  kernel: tf.Variable<tf.Rank.R2>
-  bias: tf.Variable<tf.Rank.R1>
-}
-
 /** tfjs variable names are process-global: prefix each net's names with a unique id. */
 let netCounter = 0
 
@@ -35,10 +24,8 @@ export class VggNet {
   readonly plan: NetPlan
   /** in layer order: `conv1_1/kernel`, `conv1_1/bias`, ..., `fc8/bias` */
   readonly variables: Map<string, tf.Variable>
-  private readonly convSteps: ConvStep[]
-  private readonly fcSteps: FcStep[]
-  /** fc kernels reshaped to conv filters for dense mode, keyed by the kernel's data */
-  private readonly denseFilters = new Map<FcStep, {dataId: object; filter: tf.Tensor4D}>()
+  /** fc kernels reshaped to conv filters for dense mode, keyed by layer; rebuilt when the kernel's data changes */
+  private readonly denseFilters = new Map<string, {dataId: object; filter: tf.Tensor4D}>()
   private disposed = false
 
   /** Use createNet(), or pass loaded weights; the arrays in `values` are taken over, not copied. */
@@ -63,17 +50,6 @@ export class VggNet {
       this.variables.set(name, tf.variable(initial, true, `${prefix}/${name}`))
       initial.dispose()
     }
-    const v = (name: string) => this.variables.get(name)!
-    this.convSteps = this.plan.convs.map((layer) => ({
-      layer,
-      kernel: v(`${layer.name}/kernel`) as tf.Variable<tf.Rank.R4>,
-      bias: v(`${layer.name}/bias`) as tf.Variable<tf.Rank.R1>,
-    }))
-    this.fcSteps = this.plan.fcs.map((layer) => ({
-      layer,
-      kernel: v(`${layer.name}/kernel`) as tf.Variable<tf.Rank.R2>,
-      bias: v(`${layer.name}/bias`) as tf.Variable<tf.Rank.R1>,
-    }))
   }
 
   /** Kernels get weight decay, biases do not. */
@@ -88,17 +64,12 @@ export class VggNet {
     if (x.rank !== 4 || x.shape[1] !== crop || x.shape[2] !== crop || x.shape[3] !== 3) {
       throw new Error(`logits expects [N,${crop},${crop},3], got [${x.shape.join(',')}]`)
     }
-    const rate = opts.dropoutRate ?? 0.5
-    const seed = opts.dropoutSeed ?? Math.floor(Math.random() * 0x100000000)
-    return tf.tidy(() => {
-      const features = this.trunk(x)
-      let h: tf.Tensor2D = tf.reshape(features, [x.shape[0], -1])
-      for (const {layer, kernel, bias} of this.fcSteps) {
-        h = tf.fused.matMul({a: h, b: kernel, bias, activation: layer.relu ? 'relu' : 'linear'}) as tf.Tensor2D
-        if (opts.training && layer.dropout) h = applyDropout(h, rate, seed, layer.name)
-      }
-      return h
+    const ctx = this.context('logits', {
+      training: opts.training,
+      dropoutRate: opts.dropoutRate ?? 0.5,
+      dropoutSeed: opts.dropoutSeed ?? Math.floor(Math.random() * 0x100000000),
     })
+    return this.forward(x, ctx) as tf.Tensor2D
   }
 
   /**
@@ -115,26 +86,34 @@ export class VggNet {
     if (x.rank !== 4 || x.shape[1] < crop || x.shape[2] < crop || x.shape[3] !== 3) {
       throw new Error(`denseScoreMap expects [N,H,W,3] with H,W >= ${crop}, got [${x.shape.join(',')}]`)
     }
-    const filters = this.fcSteps.map((step) => this.denseFilter(step))
-    return tf.tidy(() => {
-      let h = this.trunk(x)
-      this.fcSteps.forEach(({layer, bias}, i) => {
-        h = tf.fused.conv2d({x: h, filter: filters[i], strides: 1, pad: 'valid', bias, activation: layer.relu ? 'relu' : 'linear'})
-      })
-      return h
-    })
+    // the filters are made (or found) outside the tidy: the cache keeps them
+    const filters = new Map<string, tf.Tensor4D>(layersOf(this.plan, 'fc').map((layer) => [layer.name, this.denseFilter(layer)]))
+    return this.forward(x, this.context('dense', {training: false, dropoutRate: 0, dropoutSeed: 0}, (name) => filters.get(name)!)) as tf.Tensor4D
   }
 
-  private denseFilter(step: FcStep): tf.Tensor4D {
-    const {kernel, layer} = step
-    const cached = this.denseFilters.get(step)
+  /** Every layer's eager forward, in plan order. */
+  private forward(x: tf.Tensor4D, ctx: EagerContext): tf.Tensor {
+    return tf.tidy(() => this.plan.layers.reduce<tf.Tensor>((h, layer) => layerKind(layer).eager(layer, h, ctx), x))
+  }
+
+  private context(mode: ForwardMode, dropout: Pick<EagerContext, 'training' | 'dropoutRate' | 'dropoutSeed'>, denseFilter?: (layer: string) => tf.Tensor4D): EagerContext {
+    return {
+      mode,
+      ...dropout,
+      weight: (name) => this.variables.get(name)!,
+      denseFilter: denseFilter ?? (() => {
+        throw new Error('dense filters exist in dense mode only')
+      }),
+    }
+  }
+
+  private denseFilter(layer: FcLayer): tf.Tensor4D {
+    const kernel = this.variables.get(`${layer.name}/kernel`)!
+    const cached = this.denseFilters.get(layer.name)
     if (cached !== undefined && cached.dataId === kernel.dataId) return cached.filter
     cached?.filter.dispose()
-    const [inDim, outDim] = layer.kernelShape
-    // fc6 sees the flattened (h, w, c) map: row-major, so a plain reshape is the k x k x C filter
-    const side = layer.name === 'fc6' ? this.plan.finalSide : 1
-    const filter = tf.keep(tf.reshape(kernel, [side, side, inDim / (side * side), outDim])) as tf.Tensor4D
-    this.denseFilters.set(step, {dataId: kernel.dataId, filter})
+    const filter = tf.keep(tf.reshape(kernel, denseFilterShape(layer))) as tf.Tensor4D
+    this.denseFilters.set(layer.name, {dataId: kernel.dataId, filter})
     return filter
   }
 
@@ -176,17 +155,6 @@ export class VggNet {
 
   get isDisposed(): boolean {
     return this.disposed
-  }
-
-  /** Conv blocks: one fused conv (+bias +ReLU) per layer, LRN where asked, 2x2/2 pools. */
-  private trunk(x: tf.Tensor4D): tf.Tensor4D {
-    let h = x
-    for (const {layer, kernel, bias} of this.convSteps) {
-      h = tf.fused.conv2d({x: h, filter: kernel, strides: 1, pad: 'same', bias, activation: 'relu'})
-      if (layer.lrnAfter) h = lrn(h)
-      if (layer.poolAfter) h = tf.maxPool(h, 2, 2, 'valid')
-    }
-    return h
   }
 
   private assertLive(): void {

@@ -2,7 +2,7 @@
 // primary metric (which vote) and on the other metric (shown only).
 import type {CheckResult, ClaimResult} from './claims.js'
 import {signed} from './format.js'
-import {markdownTable} from './markdown-util.js'
+import {markdownTable} from '../util/markdown-table.js'
 import type {TrainingNoise} from './training-noise.js'
 
 const METRIC = {top1: 'top-1', top5: 'top-5'} as const

@@ -1,6 +1,6 @@
 // Where a set of numbers came from: enough to rerun it or to tell two reports apart.
 import {duration} from './format.js'
-import {cell} from './markdown-util.js'
+import {markdownTable} from '../util/markdown-table.js'
 import type {RowResult} from './row-result.js'
 
 export interface Provenance {
@@ -48,32 +48,24 @@ export function totalWallMs(jobs: readonly JobTime[]): number {
 export function provenanceMarkdown(p: Provenance, rows: readonly RowResult[]): string {
   const jobs = jobTimes(rows)
   const timed = jobs.filter((j) => j.wallMs !== undefined)
-  const lines = [
-    `| | |`,
-    `|---|---|`,
-    `| profile | \`${p.profile}\` |`,
-    `| dataset | \`${p.dataset.path}\` (${p.dataset.trainImages} train / ${p.dataset.valImages} val images, id \`${p.dataset.id}\`) |`,
-    `| backend | ${p.backend} on ${p.device} |`,
-    `| git commit | \`${p.gitCommit}\` |`,
-    `| date | ${p.date} |`,
-    ...(p.renderedBy ? [`| report re-rendered | at git commit \`${p.renderedBy.gitCommit}\`, ${p.renderedBy.date} (the numbers are the run's; tables, claims and verdict rules are this commit's) |`] : []),
-    `| job time | ${duration(totalWallMs(jobs))} summed over ${timed.length} timed of the ${jobs.length} jobs behind the table rows |`,
-  ]
-  return lines.join('\n')
+  return markdownTable(
+    ['', ''],
+    [
+      ['profile', `\`${p.profile}\``],
+      ['dataset', `\`${p.dataset.path}\` (${p.dataset.trainImages} train / ${p.dataset.valImages} val images, id \`${p.dataset.id}\`)`],
+      ['backend', `${p.backend} on ${p.device}`],
+      ['git commit', `\`${p.gitCommit}\``],
+      ['date', p.date],
+      ...(p.renderedBy ? [['report re-rendered', `at git commit \`${p.renderedBy.gitCommit}\`, ${p.renderedBy.date} (the numbers are the run's; tables, claims and verdict rules are this commit's)`]] : []),
+      ['job time', `${duration(totalWallMs(jobs))} summed over ${timed.length} timed of the ${jobs.length} jobs behind the table rows`],
+    ],
+  )
 }
 
 /** Per-job wall times, collapsed so a long report stays readable. */
 export function jobTimesMarkdown(rows: readonly RowResult[], names: JobNames = {}): string {
   const jobs = jobTimes(rows, names)
   if (jobs.length === 0) return '_No jobs recorded._'
-  const body = jobs.map((j) => `| ${cell(j.name ?? '')} | \`${j.key}\` | ${j.kind} | ${j.wallMs === undefined ? 'not run' : duration(j.wallMs)} |`)
-  return [
-    '<details><summary>Wall time per job</summary>',
-    '',
-    '| job | key | kind | wall time |',
-    '|---|---|---|---:|',
-    ...body,
-    '',
-    '</details>',
-  ].join('\n')
+  const body = jobs.map((j) => [j.name ?? '', `\`${j.key}\``, j.kind, j.wallMs === undefined ? 'not run' : duration(j.wallMs)])
+  return ['<details><summary>Wall time per job</summary>', '', markdownTable(['job', 'key', 'kind', 'wall time'], body, ['l', 'l', 'l', 'r']), '', '</details>'].join('\n')
 }

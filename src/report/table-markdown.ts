@@ -1,7 +1,7 @@
 // One paper table as Markdown: one line per paper row, paper vs reproduced side by side.
 import {flattenRow, type FlatRow} from './flat-row.js'
 import {pct, signed} from './format.js'
-import {markdownTable} from './markdown-util.js'
+import {markdownTable} from '../util/markdown-table.js'
 import type {RowResult} from './row-result.js'
 
 interface Column {

@@ -3,10 +3,10 @@
 // size of the named dataset and says so.
 import {existsSync} from 'node:fs'
 import path from 'node:path'
-import {defaultCacheDir} from '../data/cacheDir.js'
+import {defaultCacheDir} from '../data/cache-dir.js'
 import {DataError} from '../data/errors.js'
-import {ensureDataset, KNOWN_DATASETS} from '../data/ensureDataset.js'
-import {indexImageFolder, requireTwoClasses} from '../data/imageFolder.js'
+import {ensureDataset, KNOWN_DATASETS} from '../data/ensure-dataset.js'
+import {indexImageFolder, requireTwoClasses} from '../data/image-folder.js'
 import {projectRoot} from '../experiments/paths.js'
 import type {Profile} from '../experiments/types.js'
 import type {DatasetInfo} from './jobs.js'

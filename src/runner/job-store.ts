@@ -3,9 +3,10 @@
 // Output paths are stored relative to the job's folder (inside the runs folder), so
 // moving the runs folder keeps the cache. A record that is not a complete record of
 // its job (null, no output, a missing file) means the job runs again.
-import {existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync} from 'node:fs'
+import {existsSync, readFileSync, rmSync} from 'node:fs'
 import path from 'node:path'
 import type {JobNode, JobRecord} from './jobs.js'
+import {writeJsonAtomicSync as writeJsonAtomic} from '../util/atomic-write.js'
 import {isInside} from './paths.js'
 
 /** What the store needs of a job: its key, kind and folder (a Slurm job has no graph). */
@@ -18,13 +19,6 @@ const ERROR = 'error.json'
 const PATH_FIELDS = ['checkpoint', 'posteriors', 'metricsPath'] as const
 /** Of those, the files a finished job cannot do without. */
 const REQUIRED_FILES = ['checkpoint', 'posteriors'] as const
-
-function writeJsonAtomic(file: string, value: unknown): void {
-  mkdirSync(path.dirname(file), {recursive: true})
-  const tmp = `${file}.${process.pid}.tmp`
-  writeFileSync(tmp, JSON.stringify(value, null, 2) + '\n')
-  renameSync(tmp, file)
-}
 
 function readJson(file: string): unknown {
   try {

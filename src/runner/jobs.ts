@@ -1,8 +1,8 @@
 // Shapes of the job graph: training, evaluation and combination jobs, keyed by a
 // hash of their resolved inputs, and what each finished job records.
-import type {ConfigName, TableRow, TrainScale} from '../experiments/types.js'
+import type {TableRow, TrainScale} from '../experiments/types.js'
 import type {TrainStage} from '../experiments/tables.js'
-import type {InitSpec} from '../models/types.js'
+import type {ConfigName, InitSpec} from '../models/types.js'
 import type {ErrorNumbers} from '../eval/types.js'
 import type {TrainJob, TrainResult} from '../train/types.js'
 

@@ -3,15 +3,16 @@
 import path from 'node:path'
 import {ExperimentFileError} from '../experiments/errors.js'
 import {projectRoot} from '../experiments/paths.js'
+import {envValue} from '../util/env.js'
 
 /** runs/ (git-ignored), or $VGG_REPRO_RUNS. */
 export function runsRoot(): string {
-  return path.resolve(process.env.VGG_REPRO_RUNS ?? path.join(projectRoot(), 'runs'))
+  return path.resolve(envValue('VGG_REPRO_RUNS') ?? path.join(projectRoot(), 'runs'))
 }
 
 /** results/ (committed reports), or $VGG_REPRO_RESULTS. */
 export function resultsRoot(): string {
-  return path.resolve(process.env.VGG_REPRO_RESULTS ?? path.join(projectRoot(), 'results'))
+  return path.resolve(envValue('VGG_REPRO_RESULTS') ?? path.join(projectRoot(), 'results'))
 }
 
 /** Is `p` strictly inside `root` (after resolving "..")? */

@@ -2,7 +2,7 @@
 // one (technique, Q) evaluation, averaged posterior files for combinations.
 import {mkdir} from 'node:fs/promises'
 import path from 'node:path'
-import {indexImageFolder, type ImageFolderIndex} from '../data/imageFolder.js'
+import {indexImageFolder, type ImageFolderIndex} from '../data/image-folder.js'
 import {averagePosteriors} from '../eval/average.js'
 import {errorsFromPosteriors} from '../eval/error-rates.js'
 import {evaluateCheckpoint} from '../eval/evaluate-checkpoint.js'

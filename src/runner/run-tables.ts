@@ -1,17 +1,17 @@
 // What `table3`..`table6`, `all`, `plan` and `report` do, so the commands stay thin:
 // load the experiment files, resolve the data, build the graph, then plan, run or
 // re-render, and hand the rows to the report module.
-import {execFileSync} from 'node:child_process'
-import {readFileSync, writeFileSync, mkdirSync} from 'node:fs'
+import {readFileSync} from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import {claimsFile, claimsFor, loadClaims} from '../experiments/claims.js'
-import {projectRoot} from '../experiments/paths.js'
 import {loadProfile} from '../experiments/profile.js'
 import {loadTables} from '../experiments/tables.js'
 import {TABLE_NAMES, type Claim, type Profile, type RowResult, type TableName} from '../experiments/types.js'
 import {writeReports, type Provenance} from '../report/index.js'
+import {writeJsonAtomicSync} from '../util/atomic-write.js'
 import {buildGraph} from './build-graph.js'
+import {gitCommit} from './git-commit.js'
 import {datasetForPlan, portableDatasetPath, resolveDataset} from './dataset.js'
 import {measureRate, type Rate} from './estimate.js'
 import type {Executor} from './executor.js'
@@ -24,7 +24,8 @@ import {rowResults, cachedOutcomes, seedRunResults} from './row-results.js'
 import {runGraph, type JobOutcome, type RunSummary} from './run-graph.js'
 import {checkTempDir, checkWritable, errnoText, FolderAccessError} from './writable.js'
 
-export interface RunTablesOptions {
+/** What a run or a Slurm submission of tables is asked for. */
+export interface TablesRequest {
   tables: readonly TableName[]
   profile: string
   data?: string
@@ -32,6 +33,9 @@ export interface RunTablesOptions {
   /** status lines (progress goes to `progress`) */
   log: (line: string) => void
   progress: (line: string) => void
+}
+
+export interface RunTablesOptions extends TablesRequest {
   /** tests inject a fake; default: the real trainer and evaluator */
   executor?: Executor
   /** a terminal: train/eval draw their own progress bars */
@@ -223,8 +227,7 @@ export interface LastRun {
 }
 
 export function saveLastRun(runDir: string, last: LastRun): void {
-  mkdirSync(runDir, {recursive: true})
-  writeFileSync(path.join(runDir, 'last-run.json'), JSON.stringify(last, null, 2) + '\n')
+  writeJsonAtomicSync(path.join(runDir, 'last-run.json'), last)
 }
 
 function readLastRun(runDir: string): LastRun | undefined {
@@ -238,16 +241,6 @@ function readLastRun(runDir: string): LastRun | undefined {
 function deviceOf(gpu: boolean): string {
   const cpus = os.cpus()
   return gpu ? 'GPU' : `CPU: ${cpus.length} x ${cpus[0]?.model.trim() ?? 'unknown'}`
-}
-
-export function gitCommit(): string {
-  try {
-    const hash = execFileSync('git', ['rev-parse', '--short', 'HEAD'], {cwd: projectRoot(), stdio: ['ignore', 'pipe', 'ignore']}).toString().trim()
-    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], {cwd: projectRoot(), stdio: ['ignore', 'pipe', 'ignore']}).toString().trim()
-    return dirty === '' ? hash : `${hash} (with local changes)`
-  } catch {
-    return 'unknown'
-  }
 }
 
 function formatDurationShort(seconds: number): string {

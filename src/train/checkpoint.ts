@@ -7,7 +7,7 @@ import {createHash} from 'node:crypto'
 import {promises as fsp} from 'node:fs'
 import os from 'node:os'
 import type {NetSpec, WeightMap} from '../models/types.js'
-import {writeFileAtomic, type AtomicWriteOptions} from './atomic-write.js'
+import {writeFileAtomic, type AtomicWriteOptions} from '../util/atomic-write.js'
 import type {ScheduleState} from './schedule.js'
 import type {EpochMetrics, TrainJob} from './types.js'
 

@@ -3,7 +3,7 @@
 // Left out on purpose: outDir and the dataset path (the dataset's content id
 // stands in), init checkpoint paths (their content identity stands in), and
 // maxEpochs (raising the cap continues a finished run).
-import {createHash} from 'node:crypto'
+import {canonicalHash, canonicalJson} from '../util/canonical-json.js'
 import type {TrainJob} from './types.js'
 
 export function inputsHash(job: TrainJob, datasetId: string, initIdentity: string | undefined): string {
@@ -26,22 +26,11 @@ export function inputsHash(job: TrainJob, datasetId: string, initIdentity: strin
     maxTrainImages: job.maxTrainImages ?? null,
     minivalImages: job.minivalImages,
   }
-  return createHash('sha256').update(canonicalJson(inputs)).digest('hex').slice(0, 16)
+  return canonicalHash(inputs)
 }
 
 /** Job fields whose values differ, for the refusal message. */
 export function jobDifferences(a: TrainJob, b: TrainJob): string[] {
   const keys = new Set([...Object.keys(a), ...Object.keys(b)] as (keyof TrainJob)[])
   return [...keys].filter((k) => k !== 'outDir' && k !== 'maxEpochs' && canonicalJson(a[k]) !== canonicalJson(b[k]))
-}
-
-/** JSON with object keys sorted, so equal values hash equally. */
-export function canonicalJson(value: unknown): string {
-  if (value === undefined) return 'null'
-  if (value === null || typeof value !== 'object') return JSON.stringify(value)
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`
-  const entries = Object.entries(value as Record<string, unknown>)
-    .filter(([, v]) => v !== undefined)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`
 }

@@ -3,7 +3,7 @@
 // resume they hold exactly one line per completed epoch, never a torn or doubled one.
 import path from 'node:path'
 import {stringify} from 'csv-stringify/sync'
-import {writeFileAtomic} from './atomic-write.js'
+import {writeFileAtomic} from '../util/atomic-write.js'
 import type {EpochMetrics} from './types.js'
 
 export const METRICS_JSONL = 'metrics.jsonl'

@@ -1,19 +1,14 @@
 // Dropout seeds as a pure function of (seed, epoch, step): a resumed run draws the
 // same dropout masks as an uninterrupted one without saving any RNG state.
+import {mix32} from '../util/prng.js'
 
-/** A 32-bit integer mixing of the three inputs (murmur3-style finaliser). */
+/** A 32-bit integer mixing of the three inputs (murmur3's finaliser, util/prng.ts). */
 export function dropoutSeed(seed: number, epoch: number, step: number): number {
-  let h = mix(0x9e3779b9 ^ (seed >>> 0))
-  h = mix(h ^ (epoch >>> 0))
-  h = mix(h ^ (step >>> 0))
+  let h = mix32(0x9e3779b9 ^ (seed >>> 0))
+  h = mix32(h ^ (epoch >>> 0))
+  h = mix32(h ^ (step >>> 0))
   // Positive and non-zero: tfjs turns the seed into a string for its PRNG.
   return (h >>> 1) + 1
-}
-
-function mix(x: number): number {
-  x = Math.imul(x ^ (x >>> 16), 0x85ebca6b)
-  x = Math.imul(x ^ (x >>> 13), 0xc2b2ae35)
-  return (x ^ (x >>> 16)) >>> 0
 }
 
 /** What checkpoints record about randomness (the data module derives its draws from the seed). */

@@ -1,39 +1,14 @@
-// How the trainer runs one optimizer step. Two engines with the same arithmetic:
-// - graph (native TensorFlow only, the default there): the whole step is one
-//   TensorFlow session run (graph/graph-step.ts);
-// - eager: tfjs ops and autodiff (train-step.ts), on every backend.
-// VGG_REPRO_EAGER_STEP=1 forces eager on the native backend (for comparisons).
-import type * as tf from '@tensorflow/tfjs-core'
+// Which engine runs the trainer's optimizer steps: the graph engine (graph-step.ts)
+// on the native backend, the eager one (eager-step.ts) elsewhere. Both do the same
+// arithmetic (test/train/graph-step.test.ts). VGG_REPRO_EAGER_STEP=1 forces eager on
+// the native backend (graphSessionsAvailable() reads it).
 import {graphSessionsAvailable} from '../backend/graph-session.js'
-import {GraphStep} from './graph/graph-step.js'
+import {EagerStep} from './eager-step.js'
+import {GraphStep} from './graph-step.js'
 import type {SgdMomentum} from './sgd-momentum.js'
-import {trainStep} from './train-step.js'
-import type {TrainableNet} from './types.js'
+import type {StepEngine, TrainableNet} from './types.js'
 
-export interface StepEngine {
-  readonly kind: 'graph' | 'eager'
-  /** One step; returns [loss*n, top1 hits, top5 hits] on the backend. */
-  step(images: tf.Tensor4D, labels: tf.Tensor1D, lr: tf.Scalar, dropoutSeed: number, dropoutRate: number): tf.Tensor1D
-  /** Make net.variables and the optimizer's momentum current (before validation or a checkpoint). */
-  sync(): void
-  dispose(): void
-}
-
-export class EagerStep implements StepEngine {
-  readonly kind = 'eager'
-  constructor(
-    private readonly net: TrainableNet,
-    private readonly sgd: SgdMomentum,
-  ) {}
-
-  step(images: tf.Tensor4D, labels: tf.Tensor1D, lr: tf.Scalar, dropoutSeed: number, dropoutRate: number): tf.Tensor1D {
-    return trainStep(this.net, this.sgd, images, labels, lr, dropoutSeed, dropoutRate)
-  }
-
-  sync(): void {}
-
-  dispose(): void {}
-}
+export type {StepEngine}
 
 export function createStepEngine(
   net: TrainableNet,

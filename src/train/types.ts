@@ -116,6 +116,20 @@ export interface TrainHooks {
 }
 
 /**
+ * How the trainer runs one optimizer step (step-engine.ts picks one): the graph
+ * engine (graph-step.ts, one TensorFlow session run per step, native backend) or the
+ * eager one (eager-step.ts, tfjs ops and autodiff, every backend).
+ */
+export interface StepEngine {
+  readonly kind: 'graph' | 'eager'
+  /** One step; returns [loss*n, top1 hits, top5 hits] on the backend. */
+  step(images: tf.Tensor4D, labels: tf.Tensor1D, lr: tf.Scalar, dropoutSeed: number, dropoutRate: number): tf.Tensor1D
+  /** Make net.variables and the optimizer's momentum current (before validation or a checkpoint). */
+  sync(): void
+  dispose(): void
+}
+
+/**
  * The part of VggNet (src/models) training uses. Structural, so the loop does not
  * depend on how models/ lays out its files and tests can use a tiny stand-in.
  */

@@ -3,13 +3,13 @@
 // dense / multi-crop test protocol, which src/eval implements for the tables.
 import * as tf from '@tensorflow/tfjs-core'
 import {CorruptImageError} from '../data/errors.js'
-import {loadEvalImage} from '../data/evalImage.js'
-import type {Sample} from '../data/imageFolder.js'
+import {loadEvalImage} from '../data/eval-image.js'
+import type {Sample} from '../data/image-folder.js'
 import {centerCrop} from './center-crop.js'
 import type {CropCache} from './crop-cache.js'
 import {topkHits} from './topk-counts.js'
 import type {TrainableNet} from './types.js'
-import {balancedSubset} from '../data/balancedSubset.js'
+import {balancedSubset} from '../data/balanced-subset.js'
 
 export interface ValidateOptions {
   meanRgb: [number, number, number]

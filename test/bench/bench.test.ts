@@ -6,7 +6,6 @@ import {before, describe, it} from 'node:test'
 import * as tf from '@tensorflow/tfjs-core'
 import {initBackend} from '../../src/backend/backend.js'
 import {measureCompute} from '../../src/bench/compute-speed.js'
-import {setExperiments} from '../../src/bench/experiments.js'
 import {readRunLog} from '../../src/bench/run-log.js'
 import {installFastStep, uninstallFastStep} from '../../src/backend/fast-step.js'
 import {parseHistory} from '../../src/bench/history.js'
@@ -17,7 +16,7 @@ import {imagesPerSecond, median, quantile, summarize} from '../../src/bench/stat
 import {randomBatch, type StepSetup} from '../../src/bench/step-runner.js'
 import {torchPlan} from '../../src/bench/torch-reference.js'
 import type {BenchResult, ConfigBench} from '../../src/bench/types.js'
-import {planNet, type NetSpec} from '../../src/models/index.js'
+import {layersOf, planNet, type NetSpec} from '../../src/models/index.js'
 
 const TINY: NetSpec = {config: 'A-LRN', widthFactor: 1 / 16, fcWidth: 16, numClasses: 10, crop: 32}
 
@@ -57,9 +56,11 @@ describe('bench plumbing', () => {
   it('sends PyTorch the same layers as our plan', () => {
     const plan = torchPlan(TINY)
     const ours = planNet(TINY)
-    assert.equal(plan.convs.length, ours.convs.length)
+    assert.equal(plan.convs.length, layersOf(ours, 'conv').length)
     assert.deepEqual(plan.convs[0], {k: 3, cin: 3, cout: 4, lrn: true, pool: true})
-    assert.deepEqual(plan.fcs.map((f) => [f.in, f.out]), ours.fcs.map((f) => f.kernelShape))
+    assert.deepEqual(plan.convs[2], {k: 3, cin: 8, cout: 16, lrn: false, pool: false})
+    assert.deepEqual(plan.fcs.map((f) => [f.in, f.out]), layersOf(ours, 'fc').map((f) => f.kernelShape))
+    assert.deepEqual(plan.fcs.map((f) => [f.relu, f.dropout]), [[true, true], [true, true], [false, false]])
   })
 
   it('random batches are deterministic', () => {
@@ -83,18 +84,13 @@ describe('bench plumbing', () => {
     }
   })
 
-  it('eager-step switches the bench to the eager step (one native call per op)', async () => {
-    const setup: StepSetup = {spec: TINY, init: {kind: 'glorot'}, batch: 4, lr: 0.01, momentum: 0.9, weightDecay: 5e-4, dropout: 0.5, seed: 1}
-    setExperiments(['eager-step'])
-    try {
-      const r = await measureCompute(setup, {warmup: 1, steps: 2, profile: true})
-      if (tf.getBackend() === 'tensorflow') {
-        assert.ok(r.profile !== undefined && r.profile.ops > 20, 'native ops counted')
-        assert.ok(r.profile.byOp.some((o) => o.name === 'Conv2D'))
-        assert.ok(!r.profile.byOp.some((o) => o.name === 'SessionRun'))
-      }
-    } finally {
-      setExperiments([])
+  it("engine 'eager' times the eager step (one native call per op)", async () => {
+    const setup: StepSetup = {spec: TINY, init: {kind: 'glorot'}, batch: 4, lr: 0.01, momentum: 0.9, weightDecay: 5e-4, dropout: 0.5, seed: 1, engine: 'eager'}
+    const r = await measureCompute(setup, {warmup: 1, steps: 2, profile: true})
+    if (tf.getBackend() === 'tensorflow') {
+      assert.ok(r.profile !== undefined && r.profile.ops > 20, 'native ops counted')
+      assert.ok(r.profile.byOp.some((o) => o.name === 'Conv2D'))
+      assert.ok(!r.profile.byOp.some((o) => o.name === 'SessionRun'))
     }
   })
 
@@ -129,7 +125,7 @@ function fakeResult(): BenchResult {
     ratioVsTorch: 1.2,
     pipeline: {imgPerS: 280, dataWaitFraction: 0.05, stepMs: t, waitMs: t, warmup: 2, steps: 8, workers: 1},
     ops: {ops: 300, uploads: 40, opMs: 180, totalMs: 200, top: [{name: 'Conv2D', count: 8, ms: 50}]},
-    proposed: {experiments: ['fast-step'], imgPerS: 360, stepMs: t, gflops: 86.4, matrixFraction: 0.27, ratioVsTorch: 1.44},
+    eager: {imgPerS: 360, stepMs: t, gflops: 86.4, matrixFraction: 0.27, ratioVsTorch: 1.44},
   }
   return {
     version: 1,
@@ -138,7 +134,6 @@ function fakeResult(): BenchResult {
     machine: {cpu: 'Test CPU', cores: 2, memGb: 8, node: 'v20'},
     load: {start: 0.3, end: 2.1},
     env: {TF_NUM_INTEROP_THREADS: '1'},
-    experiments: [],
     backend: {name: 'tensorflow', tfVersion: '2.21.0', source: '.native'},
     profile: {name: 'subset', crop: 64, widthFactor: 0.25, fcWidth: 512, batch: 64, numClasses: 10, trainScale: 73, evalBatchSize: 64},
     protocol: {warmup: 2, steps: 6, torchWarmup: 2, torchSteps: 6, pipelineWarmup: 3, pipelineSteps: 8},

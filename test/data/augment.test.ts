@@ -2,9 +2,9 @@ import assert from 'node:assert/strict'
 import {describe, it} from 'node:test'
 import {drawAugment} from '../../src/data/augment.js'
 import {symmetricEigen3} from '../../src/data/eigen3.js'
-import {hashKey, permutation, uniformRng} from '../../src/data/prng.js'
+import {hashKey, permutation, uniformRng} from '../../src/util/prng.js'
 import type {DatasetStats} from '../../src/data/stats.js'
-import {cropOffset} from '../../src/data/trainSample.js'
+import {cropOffset} from '../../src/data/train-sample.js'
 
 const stats: DatasetStats = {
   meanRgb: [120, 110, 100],

@@ -3,7 +3,7 @@ import {cp, mkdtemp, rm} from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import {after, before, test} from 'node:test'
-import {indexImageFolder} from '../../src/data/imageFolder.js'
+import {indexImageFolder} from '../../src/data/image-folder.js'
 import {carveMinival} from '../../src/data/minival.js'
 import {makeDataset} from '../train/fixtures.js'
 

@@ -1,9 +1,9 @@
-// LRN follows Krizhevsky's formula with alpha not divided by n (see src/models/lrn.ts).
+// LRN follows Krizhevsky's formula with alpha not divided by n (see src/models/layers/lrn.ts).
 import assert from 'node:assert/strict'
 import {before, it} from 'node:test'
 import * as tf from '@tensorflow/tfjs-core'
 import {initBackend} from '../../src/backend/backend.js'
-import {lrn, LRN_PARAMS} from '../../src/models/lrn.js'
+import {lrn, LRN_PARAMS} from '../../src/models/layers/lrn.js'
 
 before(async () => {
   await initBackend()

@@ -1,7 +1,7 @@
 // Parameter and FLOP counts from the plan alone (no tensors).
 import assert from 'node:assert/strict'
 import {describe, it} from 'node:test'
-import {CONFIGS, CONFIG_NAMES, PAPER_SCALE, countParams, forwardFlops, planNet, summarizeModels} from '../../src/models/index.js'
+import {CONFIGS, CONFIG_NAMES, PAPER_SCALE, countParams, forwardFlops, layersOf, planNet, summarizeModels} from '../../src/models/index.js'
 
 describe('countParams at paper scale (Table 2)', () => {
   for (const config of CONFIG_NAMES) {
@@ -34,18 +34,29 @@ describe('forwardFlops', () => {
 describe('planNet', () => {
   it('names layers conv<block>_<i> and puts C 1x1 convs last in blocks 3-5', () => {
     const plan = planNet({config: 'C', ...PAPER_SCALE})
+    const convs = layersOf(plan, 'conv')
     assert.deepEqual(
-      plan.convs.filter((c) => c.kernelShape[0] === 1).map((c) => c.name),
+      convs.filter((c) => c.kernelShape[0] === 1).map((c) => c.name),
       ['conv3_3', 'conv4_3', 'conv5_3'],
     )
-    assert.equal(plan.convs.length + 3, CONFIGS.C.depth)
+    assert.equal(convs.length + layersOf(plan, 'fc').length, CONFIGS.C.depth)
+  })
+
+  it('orders the layers conv (+ lrn) (+ pool), then fc6 drop6 fc7 drop7 fc8', () => {
+    const kinds = planNet({config: 'A-LRN', ...PAPER_SCALE}).layers.map((l) => l.kind)
+    assert.deepEqual(kinds, ['conv', 'lrn', 'pool', 'conv', 'pool', 'conv', 'conv', 'pool', 'conv', 'conv', 'pool', 'conv', 'conv', 'pool', 'fc', 'dropout', 'fc', 'dropout', 'fc'])
+    const pools = layersOf(planNet({config: 'E', ...PAPER_SCALE}), 'pool')
+    assert.deepEqual(pools.map((p) => p.name), ['pool1', 'pool2', 'pool3', 'pool4', 'pool5'])
   })
 
   it('fc6 input is (crop/32)^2 x channels; LRN only in A-LRN after conv1_1', () => {
     const plan = planNet({config: 'A-LRN', widthFactor: 0.5, fcWidth: 64, numClasses: 10, crop: 96})
-    assert.deepEqual(plan.fcs[0].kernelShape, [3 * 3 * 256, 64])
-    assert.deepEqual(plan.convs.filter((c) => c.lrnAfter).map((c) => c.name), ['conv1_1'])
-    assert.equal(planNet({config: 'A', ...PAPER_SCALE}).convs.some((c) => c.lrnAfter), false)
+    assert.deepEqual(layersOf(plan, 'fc')[0].kernelShape, [3 * 3 * 256, 64])
+    assert.deepEqual(layersOf(plan, 'fc').map((f) => [f.inputSide, f.flattenInput]), [[3, true], [1, false], [1, false]])
+    const lrnAt = plan.layers.findIndex((l) => l.kind === 'lrn')
+    assert.equal(plan.layers[lrnAt - 1].name, 'conv1_1')
+    assert.equal(layersOf(plan, 'lrn').length, 1)
+    assert.equal(layersOf(planNet({config: 'A', ...PAPER_SCALE}), 'lrn').length, 0)
   })
 
   it('rejects bad specs with a clear message', () => {

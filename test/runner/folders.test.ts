@@ -82,7 +82,7 @@ test('reports that cannot be written: the run says why and exits 1; `vgg-repro r
   const r = await withEnv({...ok, VGG_REPRO_RESULTS: results}, () => runTables({tables: ['table3'], profile: 'smoke', data, executor: fakeExecutor(), ...quiet}))
   assert.equal(r.counts.failed, 0)
   assert.match(r.reportError ?? '', /^cannot write the reports in .*results-blocked\/smoke \(EISDIR: illegal operation on a directory\)$/)
-  const {runExitCode} = await import('../../src/runner/table-command.js')
+  const {runExitCode} = await import('../../src/cli/table-command.js')
   assert.equal(runExitCode(r, false), 1)
   assert.equal(runExitCode(r, true), 1) // --json too: the run did not produce what it is for
   assert.equal(runExitCode({...r, reportError: undefined}, false), 0)

@@ -1,9 +1,11 @@
 // A tiny learnable ImageFolder dataset written as JPEGs into a temp dir: solid red,
 // solid blue, and black/white stripes, each with per-image noise and size.
 import {mkdtemp, mkdir, rm} from 'node:fs/promises'
+import {after, before} from 'node:test'
 import os from 'node:os'
 import path from 'node:path'
 import sharp from 'sharp'
+import {initBackend} from '../../src/backend/backend.js'
 import type {TrainJob} from '../../src/train/types.js'
 
 const CLASSES = ['blue', 'red', 'stripes'] as const
@@ -72,4 +74,18 @@ export function smokeJob(dataRoot: string, outDir: string, over: Partial<TrainJo
 
 export async function removeDir(dir: string): Promise<void> {
   await rm(dir, {recursive: true, force: true})
+}
+
+/** For one test file: the backend, a dataset (makeDataset) and a scratch folder, made before its tests and removed after. */
+export function trainFixture(name: string, perClassTrain: number, perClassVal: number): {data: string; scratch: string} {
+  const f = {data: '', scratch: path.join(os.tmpdir(), `vgg-${name}-${process.pid}`)}
+  before(async () => {
+    await initBackend()
+    f.data = await makeDataset(perClassTrain, perClassVal)
+  })
+  after(async () => {
+    await removeDir(f.data)
+    await removeDir(f.scratch)
+  })
+  return f
 }

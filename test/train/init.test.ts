@@ -1,32 +1,18 @@
 import assert from 'node:assert/strict'
-import os from 'node:os'
 import path from 'node:path'
-import {after, before, it} from 'node:test'
-import {initBackend} from '../../src/backend/backend.js'
+import {it} from 'node:test'
 import {loadCheckpoint} from '../../src/train/checkpoint.js'
 import {initNet} from '../../src/train/init-net.js'
 import {trainNet} from '../../src/train/train-net.js'
-import {makeDataset, removeDir, smokeJob} from './fixtures.js'
+import {smokeJob, trainFixture} from './fixtures.js'
 
-let data: string
-let scratch: string
-
-before(async () => {
-  await initBackend()
-  data = await makeDataset(8, 2)
-  scratch = path.join(os.tmpdir(), `vgg-init-${process.pid}`)
-})
-
-after(async () => {
-  await removeDir(data)
-  await removeDir(scratch)
-})
+const f = trainFixture('init', 8, 2)
 
 it('init chain: A random -> D from A (first 4 convs + fc6-8 copied) -> D fine-tuned from D', async () => {
-  const a = await trainNet(smokeJob(data, path.join(scratch, 'A'), {maxEpochs: 1}), {quiet: true})
+  const a = await trainNet(smokeJob(f.data, path.join(f.scratch, 'A'), {maxEpochs: 1}), {quiet: true})
   const aWeights = (await loadCheckpoint(a.checkpoint)).weights
 
-  const dJob = smokeJob(data, path.join(scratch, 'D'), {
+  const dJob = smokeJob(f.data, path.join(f.scratch, 'D'), {
     net: {config: 'D', widthFactor: 1 / 16, fcWidth: 32, numClasses: 3, crop: 32},
     init: {from: 'A', checkpoint: a.checkpoint, spec: {kind: 'glorot'}},
     maxEpochs: 1,
@@ -41,7 +27,7 @@ it('init chain: A random -> D from A (first 4 convs + fc6-8 copied) -> D fine-tu
   const dRun = await trainNet(dJob, {quiet: true})
   assert.equal(dRun.stoppedBy, 'epochs')
 
-  const ftJob = {...dJob, init: {from: 'checkpoint' as const, checkpoint: dRun.checkpoint}, outDir: path.join(scratch, 'D384'), scaleMin: 48, scaleMax: 48, valScale: 48}
+  const ftJob = {...dJob, init: {from: 'checkpoint' as const, checkpoint: dRun.checkpoint}, outDir: path.join(f.scratch, 'D384'), scaleMin: 48, scaleMax: 48, valScale: 48}
   const ft = await initNet(ftJob)
   const ftw = ft.getWeights()
   ft.dispose()
@@ -54,7 +40,7 @@ it('init chain: A random -> D from A (first 4 convs + fc6-8 copied) -> D fine-tu
 })
 
 it('A-LRN starts from random init with A\'s seed: every layer it shares with A starts with A\'s weights', async () => {
-  const job = smokeJob(data, path.join(scratch, 'unused'))
+  const job = smokeJob(f.data, path.join(f.scratch, 'unused'))
   const a = await initNet(job)
   const lrn = await initNet({...job, net: {...job.net, config: 'A-LRN'}})
   const [wa, wl] = [a.getWeights(), lrn.getWeights()]

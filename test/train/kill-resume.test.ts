@@ -1,36 +1,22 @@
 import assert from 'node:assert/strict'
 import {spawn} from 'node:child_process'
-import os from 'node:os'
 import path from 'node:path'
 import {fileURLToPath} from 'node:url'
-import {after, before, it} from 'node:test'
-import {initBackend} from '../../src/backend/backend.js'
+import {it} from 'node:test'
 import {readCheckpointHeader} from '../../src/train/checkpoint.js'
 import {checkpointPath, trainNet} from '../../src/train/train-net.js'
 import {assertSameTensors} from './compare.js'
-import {makeDataset, removeDir, smokeJob} from './fixtures.js'
+import {smokeJob, trainFixture} from './fixtures.js'
 
 const here = path.dirname(fileURLToPath(import.meta.url))
 const EPOCHS = 4
-let data: string
-let scratch: string
-
-before(async () => {
-  await initBackend()
-  data = await makeDataset(24, 4)
-  scratch = path.join(os.tmpdir(), `vgg-kill-${process.pid}`)
-})
-
-after(async () => {
-  await removeDir(data)
-  await removeDir(scratch)
-})
+const f = trainFixture('kill', 24, 4)
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
 it('kill -9 after the first epoch checkpoint, then resume: same final weights as an uninterrupted run, byte for byte', async () => {
-  const killedDir = path.join(scratch, 'killed')
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(here, 'kill-child.ts'), data, killedDir, String(EPOCHS)], {
+  const killedDir = path.join(f.scratch, 'killed')
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(here, 'kill-child.ts'), f.data, killedDir, String(EPOCHS)], {
     cwd: path.resolve(here, '..', '..'),
     stdio: ['ignore', 'ignore', 'pipe'],
   })
@@ -57,9 +43,9 @@ it('kill -9 after the first epoch checkpoint, then resume: same final weights as
   assert.equal(signal, 'SIGKILL', `child was not killed (it ended first): ${stderr.slice(-2000)}`)
   assert.ok(killedAt >= 1 && killedAt < EPOCHS)
 
-  const resumed = await trainNet(smokeJob(data, killedDir, {maxEpochs: EPOCHS, batchSize: 4}), {quiet: true})
+  const resumed = await trainNet(smokeJob(f.data, killedDir, {maxEpochs: EPOCHS, batchSize: 4}), {quiet: true})
   assert.equal(resumed.stoppedBy, 'epochs')
   assert.equal(resumed.epochs, EPOCHS)
-  const full = await trainNet(smokeJob(data, path.join(scratch, 'full'), {maxEpochs: EPOCHS, batchSize: 4}), {quiet: true})
+  const full = await trainNet(smokeJob(f.data, path.join(f.scratch, 'full'), {maxEpochs: EPOCHS, batchSize: 4}), {quiet: true})
   await assertSameTensors(full.checkpoint, resumed.checkpoint)
 })

@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs-core'
 import {initBackend} from '../../src/backend/backend.js'
 import {createNet} from '../../src/models/index.js'
 import {SgdMomentum} from '../../src/train/sgd-momentum.js'
-import {trainStep} from '../../src/train/train-step.js'
+import {trainStep} from '../../src/train/eager-step.js'
 import {topkHits} from '../../src/train/topk-counts.js'
 
 before(async () => {

@@ -1,32 +1,18 @@
 import assert from 'node:assert/strict'
 import {cp, readFile, readdir, rename, writeFile} from 'node:fs/promises'
-import os from 'node:os'
 import path from 'node:path'
-import {after, before, describe, it} from 'node:test'
+import {describe, it} from 'node:test'
 import * as tf from '@tensorflow/tfjs-core'
-import {initBackend} from '../../src/backend/backend.js'
 import {summaryFileWriter} from '../../src/backend/summary.js'
 import {createNet} from '../../src/models/index.js'
 import {loadCheckpoint, readCheckpointHeader} from '../../src/train/checkpoint.js'
 import {trainNet} from '../../src/train/train-net.js'
 import type {EpochMetrics} from '../../src/train/types.js'
 import {assertSameTensors} from './compare.js'
-import {makeDataset, removeDir, smokeJob} from './fixtures.js'
+import {smokeJob, trainFixture} from './fixtures.js'
 
-let data: string
-let scratch: string
-const out = (name: string) => path.join(scratch, name)
-
-before(async () => {
-  await initBackend()
-  data = await makeDataset(24, 4)
-  scratch = path.join(os.tmpdir(), `vgg-trainnet-${process.pid}`)
-})
-
-after(async () => {
-  await removeDir(data)
-  await removeDir(scratch)
-})
+const f = trainFixture('trainnet', 24, 4)
+const out = (name: string) => path.join(f.scratch, name)
 
 describe('trainNet', () => {
   it('lowers the loss of a smoke net on a learnable set and writes metrics, checkpoint, TensorBoard', async () => {
@@ -34,7 +20,7 @@ describe('trainNet', () => {
     summaryFileWriter(path.join(out('learn'), 'tensorboard'))
     const tensorsBefore = tf.memory().numTensors
     const epochs: EpochMetrics[] = []
-    const r = await trainNet(smokeJob(data, out('learn'), {maxEpochs: 5}), {quiet: true, onEpoch: (m) => epochs.push(m)})
+    const r = await trainNet(smokeJob(f.data, out('learn'), {maxEpochs: 5}), {quiet: true, onEpoch: (m) => epochs.push(m)})
     assert.equal(r.stoppedBy, 'epochs')
     assert.equal(r.epochs, 5)
     assert.equal(epochs.length, 5)
@@ -66,14 +52,14 @@ describe('trainNet', () => {
   it('the schedule and per-epoch validation use the minival only: val/ never changes training', async () => {
     // A copy whose val/ labels are all wrong (class folders rotated): if val/ drove the
     // plateau schedule, lr and weights would differ from the run on the original.
-    const swapped = path.join(scratch, 'swapped-val')
-    await cp(data, swapped, {recursive: true})
+    const swapped = path.join(f.scratch, 'swapped-val')
+    await cp(f.data, swapped, {recursive: true})
     const names = ['blue', 'red', 'stripes']
     for (const n of names) await rename(path.join(swapped, 'val', n), path.join(swapped, 'val', `${n}.tmp`))
     for (let i = 0; i < names.length; i++) await rename(path.join(swapped, 'val', `${names[i]}.tmp`), path.join(swapped, 'val', names[(i + 1) % names.length]))
     const job = (root: string, name: string) =>
       smokeJob(root, out(name), {maxEpochs: 4, lr: {kind: 'plateau', initial: 0.01, decayFactor: 0.1, maxDecays: 3, patience: 1, minDelta: 0}})
-    const a = await trainNet(job(data, 'val-a'), {quiet: true})
+    const a = await trainNet(job(f.data, 'val-a'), {quiet: true})
     const b = await trainNet(job(swapped, 'val-b'), {quiet: true})
     const [ca, cb] = [await loadCheckpoint(a.checkpoint), await loadCheckpoint(b.checkpoint)]
     const trace = (c: typeof ca) => c.metrics.map((m) => [m.lr, m.nextLr, m.valTop1Err, m.valN])
@@ -84,16 +70,16 @@ describe('trainNet', () => {
 
   it('returns at once for a finished job, continues when maxEpochs is raised, refuses a different job', async () => {
     const dir = out('learn')
-    const again = await trainNet(smokeJob(data, dir, {maxEpochs: 5}), {quiet: true})
+    const again = await trainNet(smokeJob(f.data, dir, {maxEpochs: 5}), {quiet: true})
     assert.equal(again.epochs, 5)
     assert.equal(again.stoppedBy, 'epochs')
-    const more = await trainNet(smokeJob(data, dir, {maxEpochs: 6}), {quiet: true})
+    const more = await trainNet(smokeJob(f.data, dir, {maxEpochs: 6}), {quiet: true})
     assert.equal(more.epochs, 6)
-    await assert.rejects(trainNet(smokeJob(data, dir, {maxEpochs: 7, seed: 8}), {quiet: true}), /different job \(differs in seed\)/)
+    await assert.rejects(trainNet(smokeJob(f.data, dir, {maxEpochs: 7, seed: 8}), {quiet: true}), /different job \(differs in seed\)/)
   })
 
   it('Ctrl-C (signal) mid-epoch checkpoints the batch position; resuming matches an uninterrupted run bitwise', async () => {
-    const job = (dir: string) => smokeJob(data, out(dir), {maxEpochs: 3, batchSize: 4})
+    const job = (dir: string) => smokeJob(f.data, out(dir), {maxEpochs: 3, batchSize: 4})
     const full = await trainNet(job('uninterrupted'), {quiet: true})
     // A signal that turns aborted a few checks after epoch 1 ends: the loop checks it
     // before every batch, so this lands mid-epoch 2 whatever the machine's speed.
@@ -122,13 +108,13 @@ describe('trainNet', () => {
     assert.deepEqual(await readdir(out('interrupted')).then((n) => n.filter((x) => x.includes('.tmp-'))), [])
     await assertSameTensors(full.checkpoint, resumed.checkpoint)
     const m = (await readFile(resumed.metricsPath, 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as EpochMetrics)
-    const f = (await readFile(full.metricsPath, 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as EpochMetrics)
+    const fm = (await readFile(full.metricsPath, 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as EpochMetrics)
     assert.deepEqual(m.map((x) => [x.epoch, x.step, x.trainImages, x.valTop1Err, x.trainLoss.toFixed(4)]),
-      f.map((x) => [x.epoch, x.step, x.trainImages, x.valTop1Err, x.trainLoss.toFixed(4)]))
+      fm.map((x) => [x.epoch, x.step, x.trainImages, x.valTop1Err, x.trainLoss.toFixed(4)]))
   })
 
   it('a NaN loss stops the net with a clear message and keeps the last good checkpoint', async () => {
-    const job = smokeJob(data, out('nan'), {maxEpochs: 3, lr: {kind: 'plateau', initial: 1e12, decayFactor: 0.1, maxDecays: 3, patience: 2, minDelta: 0}})
+    const job = smokeJob(f.data, out('nan'), {maxEpochs: 3, lr: {kind: 'plateau', initial: 1e12, decayFactor: 0.1, maxDecays: 3, patience: 2, minDelta: 0}})
     const r = await trainNet(job, {quiet: true})
     assert.equal(r.stoppedBy, 'nan')
     assert.match(r.message ?? '', /loss became NaN\/Inf in epoch 1 .*last good checkpoint .* \(after epoch 0\) is kept/)

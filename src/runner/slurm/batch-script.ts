@@ -3,6 +3,7 @@
 // installation's CLI. Compute nodes must see the same paths (a shared file system).
 import path from 'node:path'
 import {projectRoot} from '../../experiments/paths.js'
+import {vggReproEnv} from '../../util/env.js'
 import {runsRoot} from '../paths.js'
 
 export function shellQuote(s: string): string {
@@ -11,8 +12,7 @@ export function shellQuote(s: string): string {
 
 /** VGG_REPRO_* of this process, with the runs folder made absolute (jobs start elsewhere). */
 export function forwardedEnv(env: NodeJS.ProcessEnv = process.env): [string, string][] {
-  const out = new Map<string, string>()
-  for (const [k, v] of Object.entries(env)) if (k.startsWith('VGG_REPRO_') && v !== undefined) out.set(k, v)
+  const out = new Map<string, string>(vggReproEnv(env))
   out.set('VGG_REPRO_RUNS', runsRoot())
   if (out.has('VGG_REPRO_RESULTS')) out.set('VGG_REPRO_RESULTS', path.resolve(out.get('VGG_REPRO_RESULTS')!))
   if (out.has('VGG_REPRO_CACHE')) out.set('VGG_REPRO_CACHE', path.resolve(out.get('VGG_REPRO_CACHE')!))

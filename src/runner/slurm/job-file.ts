@@ -1,8 +1,9 @@
 // slurm-job.json in a job's folder: the planned job and where its parents keep
 // their results, so `run-job <key>` on a compute node runs it without rebuilding
 // the graph (which would list the whole dataset again).
-import {existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync} from 'node:fs'
+import {existsSync, readdirSync, readFileSync} from 'node:fs'
 import path from 'node:path'
+import {writeJsonAtomicSync} from '../../util/atomic-write.js'
 import type {JobNode} from '../jobs.js'
 import {SlurmError} from './cli.js'
 
@@ -16,7 +17,6 @@ export interface JobFile {
 }
 
 export function writeJobFile(node: JobNode, nodes: Map<string, JobNode>): string {
-  mkdirSync(node.dir, {recursive: true})
   const file = path.join(node.dir, FILE)
   const content: JobFile = {
     version: 1,
@@ -26,9 +26,7 @@ export function writeJobFile(node: JobNode, nodes: Map<string, JobNode>): string
       return {key: k, kind: d.kind, name: d.name, dir: d.dir}
     }),
   }
-  const tmp = `${file}.${process.pid}.tmp`
-  writeFileSync(tmp, JSON.stringify(content, null, 2) + '\n')
-  renameSync(tmp, file)
+  writeJsonAtomicSync(file, content)
   return file
 }
 

@@ -1,8 +1,9 @@
 // runs/<profile>/slurm-run.json: what the last `--executor slurm` submission sent
 // to Slurm (job ids per graph job, the report job), for `status`, `cancel`, a
 // resubmission and the report job. Cached jobs are listed without an id.
-import {mkdirSync, readFileSync, renameSync, writeFileSync} from 'node:fs'
+import {readFileSync} from 'node:fs'
 import path from 'node:path'
+import {writeJsonAtomicSync} from '../../util/atomic-write.js'
 import type {JobKind} from '../jobs.js'
 import {SlurmError} from './cli.js'
 
@@ -51,11 +52,7 @@ export function readManifest(runDir: string): Manifest | undefined {
 }
 
 export function writeManifest(runDir: string, m: Manifest): void {
-  mkdirSync(runDir, {recursive: true})
-  const file = manifestPath(runDir)
-  const tmp = `${file}.${process.pid}.tmp`
-  writeFileSync(tmp, JSON.stringify(m, null, 2) + '\n')
-  renameSync(tmp, file)
+  writeJsonAtomicSync(manifestPath(runDir), m)
 }
 
 /** Every Slurm job id of the run, the report job last. */

@@ -10,19 +10,14 @@ import {portableDatasetPath, resolveDataset} from '../dataset.js'
 import type {DatasetInfo, JobGraph} from '../jobs.js'
 import {acquireLock} from '../lock.js'
 import {resultsDirOf, runDirOf} from '../paths.js'
-import {gitCommit, load, reportFromCache, saveLastRun} from '../run-tables.js'
+import {gitCommit} from '../git-commit.js'
+import {load, reportFromCache, saveLastRun, type TablesRequest} from '../run-tables.js'
 import {checkWritable} from '../writable.js'
 import {slurmCli, type SlurmCli} from './cli.js'
 import {resourcesFor} from './resources.js'
 import {submitGraph, type SubmitResult} from './submit.js'
 
-export interface SubmitTablesOptions {
-  tables: readonly TableName[]
-  profile: string
-  data?: string
-  backend?: string
-  log: (line: string) => void
-  progress: (line: string) => void
+export interface SubmitTablesOptions extends TablesRequest {
   cli?: SlurmCli
 }
 

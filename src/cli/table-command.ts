@@ -1,0 +1,116 @@
+// Shared body of the commands table3..table6 and all (flags, plan / run, printing)
+// and the flags of plan, report, status and cancel. Lives here because every file
+// under src/commands/ is a command.
+import {Flags, type Command} from '@oclif/core'
+import {backendFlag} from './backend-flag.js'
+import {EXIT_CODES, failIfUserError} from './errors.js'
+import {abortOnSigint} from './interrupt.js'
+import {ExperimentFileError} from '../experiments/errors.js'
+import type {TableName} from '../experiments/types.js'
+import {displayPath} from '../experiments/paths.js'
+import {renderTerminal} from '../report/index.js'
+import {formatDuration} from '../runner/plan.js'
+import {formatPlan, planTables, runTables, type RunTablesResult} from '../runner/run-tables.js'
+import {refuseIfSlurmRunActive} from '../runner/slurm/guard.js'
+import type {SlurmCommandResult} from './slurm-command.js'
+import type {Plan} from '../runner/plan.js'
+
+export const tableFlags = {
+  profile: Flags.string({description: 'profile: paper, subset, smoke, or a path to a profile .yaml', default: 'subset'}),
+  subset: Flags.boolean({description: 'shorthand for --profile subset', default: false}),
+  data: Flags.string({description: "ImageFolder dataset root (train/<class>/*, val/<class>/*); default: the profile's dataset"}),
+  'dry-run': Flags.boolean({description: 'print the job graph with estimated costs (like `plan`) and exit', default: false}),
+  backend: backendFlag,
+  executor: Flags.string({
+    description: 'where the jobs run: local (here, one after another) or slurm (one sbatch job per job, see README)',
+    options: ['local', 'slurm'],
+    default: 'local',
+  }),
+  wait: Flags.boolean({description: 'with --executor slurm: wait for every job to end, then print the tables', default: false}),
+}
+
+export interface TableFlags {
+  profile: string
+  subset: boolean
+  data?: string
+  'dry-run': boolean
+  backend?: string
+  executor?: string
+  wait?: boolean
+}
+
+export function profileOf(flags: Pick<TableFlags, 'profile' | 'subset'>): string {
+  if (flags.subset && flags.profile !== 'subset') {
+    throw new ExperimentFileError(`--subset and --profile ${flags.profile} disagree: give one of them`)
+  }
+  return flags.subset ? 'subset' : flags.profile
+}
+
+export type TableCommandResult = ({kind: 'plan'} & Plan) | ({kind: 'run'} & RunTablesResult) | ({kind: 'slurm'} & SlurmCommandResult)
+
+export async function tableCommand(cmd: Command, tables: readonly TableName[], flags: TableFlags, json: boolean): Promise<TableCommandResult> {
+  try {
+    const profile = profileOf(flags)
+    if (flags['dry-run']) {
+      const plan = await planTables({tables, profile, data: flags.data, backend: flags.backend})
+      cmd.log(formatPlan(plan))
+      return {kind: 'plan', ...plan}
+    }
+    if (flags.executor === 'slurm') {
+      const {slurmTableCommand, slurmRunFailed} = await import('./slurm-command.js')
+      const result = await slurmTableCommand(cmd, tables, {profile, data: flags.data, backend: flags.backend, wait: flags.wait ?? false})
+      if (slurmRunFailed(result) && !json) cmd.exit(EXIT_CODES.failed)
+      return {kind: 'slurm', ...result}
+    }
+    if (flags.wait) throw new ExperimentFileError('--wait goes with --executor slurm (a local run always waits)')
+    await refuseIfSlurmRunActive(profile)
+    const tty = process.stderr.isTTY === true && !json
+    const sigint = abortOnSigint(() => process.stderr.write('\nstopping after the current job saves a checkpoint (Ctrl-C again to quit now)\n'))
+    let result: RunTablesResult
+    try {
+      result = await runTables({
+        tables,
+        profile,
+        data: flags.data,
+        backend: flags.backend,
+        log: (line) => cmd.log(line),
+        progress: (line) => process.stderr.write(`${line}\n`),
+        tty,
+        signal: sigint.signal,
+      })
+    } finally {
+      sigint.dispose()
+    }
+    printRun(cmd, result, tables)
+    const code = runExitCode(result, json)
+    if (code !== 0 && json) process.exitCode = code
+    else if (code !== 0) cmd.exit(code)
+    return {kind: 'run', ...result}
+  } catch (error) {
+    return failIfUserError(cmd, error)
+  }
+}
+
+/**
+ * 130 interrupted; 1 when the reports could not be written (whatever the output
+ * mode: the run's point is the reports) or, outside --json, when rows failed
+ * (they are in the reports; the status tells scripts and CI); else 0.
+ */
+export function runExitCode(r: Pick<RunTablesResult, 'interrupted' | 'reportError' | 'counts'>, json: boolean): number {
+  if (r.interrupted) return EXIT_CODES.interrupted
+  if (r.reportError !== undefined) return EXIT_CODES.failed
+  return r.counts.failed > 0 && !json ? EXIT_CODES.failed : 0
+}
+
+function printRun(cmd: Command, r: RunTablesResult, tables: readonly TableName[]): void {
+  const ran = r.ran.train + r.ran.eval + r.ran.combine
+  cmd.log(
+    `${r.interrupted ? 'Interrupted' : 'Done'} in ${formatDuration(r.wallMs / 1000)}: ran ${ran} jobs (${r.ran.train} train, ${r.ran.eval} eval, ${r.ran.combine} combine), ${r.counts.cached} cached, ${r.counts.failed} failed, ${r.counts.pending} pending`,
+  )
+  cmd.log(renderTerminal(r.rows.filter((row) => tables.includes(row.table))))
+  for (const row of r.rows.filter((x) => x.status === 'failed')) cmd.log(`failed ${row.table}/${row.id}: ${row.error}`)
+  if (r.reports.length > 0) {
+    const summary = r.reports.find((f) => f.endsWith('summary.md'))
+    cmd.log(`Reports in ${displayPath(r.resultsDir)}/ (${r.reports.length} files)${summary ? `: start with ${displayPath(summary)}` : ''}`)
+  }
+}
