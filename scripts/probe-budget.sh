@@ -22,3 +22,7 @@ for net in B-s256-e72:256 E-s256-e72:256 D-s384-e24:384; do
   name=${net%%:*}; q=${net##*:}
   $bin eval --profile subset --data "$data" --checkpoint "$out/$name/checkpoint.ckpt" --technique dense --scales "$q" --dense-fit anchors --out "$out/eval-$name" --json > "$out/eval-$name.json"
 done
+# Where does D at S=384 lose against its centre-crop minival error: dense on the minival, multi-crop on val.
+D384="$out/D-s384-e24/checkpoint.ckpt"
+$bin eval --profile subset --data "$data" --checkpoint "$D384" --technique dense --scales 384 --minival --out "$out/eval-D-s384-e24-minival" --json > "$out/eval-D-s384-e24-minival.json"
+$bin eval --profile subset --data "$data" --checkpoint "$D384" --technique multi-crop --scales 384 --out "$out/eval-D-s384-e24-mc" --json > "$out/eval-D-s384-e24-mc.json"
