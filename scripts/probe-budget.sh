@@ -12,7 +12,9 @@ runs=${2:-runs}
 jobs="$runs/subset/jobs"
 out="$runs/probes"
 mkdir -p "$out"
-ck() { ls -d "$jobs"/$1-[0-9a-f]*/checkpoint.ckpt | head -1; }
+h=[0-9a-f]; hash16=$h$h$h$h$h$h$h$h$h$h$h$h$h$h$h$h
+# exactly "<name>-<16-hex key>": train-D-s256 must not match train-D-s256-512-<key>
+ck() { ls -d "$jobs"/$1-$hash16/checkpoint.ckpt | head -1; }
 A=$(ck train-A-s256); D256=$(ck train-D-s256)
 bin="node bin/run.js"
 $bin train --profile subset --data "$data" --config B --scale 256 --epochs 72 --init-from "$A" --out "$out/B-s256-e72"
@@ -26,3 +28,6 @@ done
 D384="$out/D-s384-e24/checkpoint.ckpt"
 $bin eval --profile subset --data "$data" --checkpoint "$D384" --technique dense --scales 384 --minival --out "$out/eval-D-s384-e24-minival" --json > "$out/eval-D-s384-e24-minival.json"
 $bin eval --profile subset --data "$data" --checkpoint "$D384" --technique multi-crop --scales 384 --out "$out/eval-D-s384-e24-mc" --json > "$out/eval-D-s384-e24-mc.json"
+# The committed nets themselves: D at S=256 and at S=384 (8 epochs), multi-crop at their Q = S.
+$bin eval --profile subset --data "$data" --checkpoint "$D256" --technique multi-crop --scales 256 --out "$out/eval-D-s256-mc" --json > "$out/eval-D-s256-mc.json"
+$bin eval --profile subset --data "$data" --checkpoint "$(ck train-D-s384)" --technique multi-crop --scales 384 --out "$out/eval-D-s384-e8-mc" --json > "$out/eval-D-s384-e8-mc.json"
