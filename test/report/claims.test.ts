@@ -37,6 +37,8 @@ function setup(spec: Record<string, {e: PerImageErrors; nets?: string[]}>) {
       paper: {top1: 30, top5: 10},
       ...ok(err, err, N, 2),
       jobs: (nets ?? [id]).map((key) => ({key, kind: 'train' as const})),
+      // as rowResults records them: one train key per member net
+      nets: nets ?? [id],
     } as RowResult
   })
   return {rows, perImage}
