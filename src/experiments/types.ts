@@ -151,5 +151,5 @@ export interface RowResult {
    * Train-job keys of the nets whose posteriors the row averages, one per member (a
    * fusion row has several): what the claims' training-run noise model compares.
    */
-  nets?: string[]
+  nets: string[]
 }

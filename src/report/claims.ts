@@ -78,8 +78,7 @@ function pendingReason(ref: string, row: RowResult | undefined): string | undefi
 
 /** Each member net's weight in a row: 1/members (a fusion averages its members' posteriors). */
 function netWeights(r: RowResult): Map<string, number> {
-  // Rows from before `nets` was recorded: their train jobs (ancestors too), equally weighted.
-  const nets = r.nets ?? r.jobs.filter((j) => j.kind === 'train').map((j) => j.key)
+  const nets = r.nets
   const w = new Map<string, number>()
   for (const n of nets) w.set(n, (w.get(n) ?? 0) + 1 / nets.length)
   return w

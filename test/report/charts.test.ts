@@ -69,7 +69,7 @@ test('writeReports writes tables, charts and a summary whose links resolve', asy
   await writeFile(metrics, [1, 2, 3].map((e) => JSON.stringify({epoch: e, trainLoss: 3 - e / 2, valTop1Err: 90 - 10 * e})).join('\n'))
   const rows = paperRows((r, i) =>
     r.table === 'table3' && i < 4
-      ? {...ok(r.paper.top1 + 3, r.paper.top5 + 1), jobs: [{key: `train-${r.id}`, kind: 'train', wallMs: 1000 * (i + 1), metricsPath: metrics}]}
+      ? {...ok(r.paper.top1 + 3, r.paper.top5 + 1), nets: [`train-${r.id}`], jobs: [{key: `train-${r.id}`, kind: 'train', wallMs: 1000 * (i + 1), metricsPath: metrics}]}
       : undefined,
   )
   const claims = loadClaims(claimsFile(), loadTables())

@@ -177,7 +177,6 @@ test('training-run noise: measured from seeds, added in quadrature, between nets
   // a two-net fusion against one of its members: each row averages its nets, so the
   // difference carries (1/2 - 1)^2 + (1/2)^2 = 1/2 of a net's seed variance
   const fusion = setup({R: {e: ref(), nets: ['d']}, S: {e: subject(50, 10), nets: ['d', 'e']}})
-  for (const r of fusion.rows) r.nets = r.id === 'R' ? ['d'] : ['d', 'e']
   const f = evaluateClaim(claim, fusion.rows, {perImage: fusion.perImage, noise})
   assert.equal(f.checks[0].noiseKind, 'between nets')
   assert.ok(Math.abs(f.checks[0].seSeed! - Math.SQRT1_2) < 1e-12)

@@ -22,7 +22,7 @@ export function paperRows(fill: Fill = () => undefined): RowResult[] {
   const rows: RowResult[] = []
   for (const spec of loadTables()) {
     spec.rows.forEach((r, i) => {
-      const base: RowResult = {table: r.table, id: r.id, label: r.label, paper: r.paper, status: 'pending', jobs: []}
+      const base: RowResult = {table: r.table, id: r.id, label: r.label, paper: r.paper, status: 'pending', nets: [], jobs: []}
       rows.push({...base, ...fill(r, i)})
     })
   }

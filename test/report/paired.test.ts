@@ -65,6 +65,7 @@ async function row(id: string, p: Posteriors, file = path.join(dir, `${id}.poste
     paper: {top1: 30, top5: 10},
     status: 'ok',
     reproduced: {top1Err: (100 * e1) / N, top5Err: (100 * e5) / N, top1Ci: wilsonPercent(e1, N), top5Ci: wilsonPercent(e5, N), n: N, skipped: 0},
+    nets: [id],
     jobs: [],
     posteriors: file,
   }
