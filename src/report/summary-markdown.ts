@@ -1,6 +1,7 @@
 // results/<profile>/summary.md: provenance, legend, claims, every table with its chart,
 // the training curves and the per-job wall times in one page.
 import type {ClaimResult} from './claims.js'
+import {denseCheckMarkdown} from './dense-check.js'
 import {claimDetailsAllMarkdown, claimsSummaryMarkdown, trainingNoiseMarkdown} from './claims-markdown.js'
 import {CLAIM_LEGEND, SHORT_VERDICTS, TABLE_LEGEND} from './legend.js'
 import {jobTimesMarkdown, provenanceMarkdown, type JobNames, type Provenance} from './provenance.js'
@@ -32,6 +33,8 @@ export function summaryMarkdown(s: SummaryInput): string {
     `${SHORT_VERDICTS} Each claim's comparisons and the exact rule: [Claim details](#claim-details).`,
     trainingNoiseMarkdown(s.noise),
   ]
+  const denseCheck = denseCheckMarkdown(s.rows)
+  if (denseCheck !== undefined) parts.push(denseCheck)
   if (s.scope !== undefined) parts.push('### What this profile can and cannot show', s.scope.trim())
   for (const t of tablesPresent(s.rows)) {
     parts.push(`## ${TABLE_TITLES[t]}`)

@@ -4,6 +4,7 @@ import type {ClaimResult} from './claims.js'
 import {claimsSummaryMarkdown} from './claims-markdown.js'
 import {SHORT_VERDICTS, TABLE_LEGEND} from './legend.js'
 import {jobTimesMarkdown, provenanceMarkdown, type JobNames, type Provenance} from './provenance.js'
+import {denseCheckMarkdown} from './dense-check.js'
 import {TABLE_TITLES, type RowResult, type TableName} from './row-result.js'
 import {tableMarkdown} from './table-markdown.js'
 
@@ -23,6 +24,8 @@ export function tableReportMarkdown(
     TABLE_LEGEND,
   ]
   if (chart) parts.push(`![paper vs reproduced top-1 error](${chart})`)
+  const denseCheck = table === 'table5' ? denseCheckMarkdown(rows) : undefined
+  if (denseCheck !== undefined) parts.push(denseCheck)
   if (mine.length > 0) parts.push('## Claims on this table', claimsSummaryMarkdown(mine), `${SHORT_VERDICTS} Comparisons, the exact rule and the other tables: [summary.md](summary.md).`)
   parts.push(jobTimesMarkdown(rows, jobNames))
   return parts.join('\n\n') + '\n'
