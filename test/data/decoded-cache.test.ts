@@ -197,7 +197,7 @@ describe('decoded-image cache', () => {
     } finally {
       await Promise.all([c.close(), u.close()])
     }
-    const files = await readdir(path.join(cacheRoot.dir, 'datasets', index.id)).catch(() => [])
+    const files = await readdir(path.join(cacheRoot.dir, 'datasets', index.id)).catch((): string[] => [])
     assert.ok(!files.includes('decoded-64.bin'))
   })
 

@@ -1,6 +1,7 @@
 // Initialising deeper nets from net A (paper 3.1).
 import assert from 'node:assert/strict'
 import {after, before, describe, it} from 'node:test'
+import * as tf from '@tensorflow/tfjs-core'
 import {initBackend} from '../../src/backend/backend.js'
 import {copyFromA, createNet, type VggNet} from '../../src/models/index.js'
 import {TINY} from './helpers.js'
@@ -16,7 +17,7 @@ describe('copyFromA', () => {
   before(() => {
     a = createNet({config: 'A', ...TINY}, {kind: 'normal', std: 0.1}, 1)
     // non-zero biases so that copying them is visible
-    for (const [name, v] of a.variables) if (name.endsWith('/bias')) v.assign(v.add(0.5))
+    for (const [name, v] of a.variables) if (name.endsWith('/bias')) v.assign(tf.add(v, 0.5))
   })
   after(() => a.dispose())
 

@@ -19,7 +19,7 @@ describe('training-mode forward + backward', () => {
     it(`${config}: a finite gradient for every variable`, () => {
       const net = createNet({config, ...TINY}, {kind: 'glorot'}, 1)
       const x = images(4, 32, 32)
-      const labels = tf.oneHot(tf.tensor1d([0, 3, 5, 9], 'int32'), 10).toFloat() as tf.Tensor2D
+      const labels = tf.cast(tf.oneHot(tf.tensor1d([0, 3, 5, 9], 'int32'), 10), 'float32') as tf.Tensor2D
       try {
         const {value, grads} = tf.variableGrads(lossFn(net, x, labels, 1), [...net.variables.values()])
         assert.ok(Number.isFinite(value.dataSync()[0]))
@@ -42,12 +42,12 @@ describe('training-mode forward + backward', () => {
   it('tf.memory().numTensors stays flat over 50 SGD steps (and the loss falls)', () => {
     const net = createNet({config: 'A-LRN', ...TINY}, {kind: 'glorot'}, 1)
     const x = images(8, 32, 32)
-    const labels = tf.oneHot(tf.tensor1d([0, 1, 2, 3, 4, 5, 6, 7], 'int32'), 10).toFloat() as tf.Tensor2D
+    const labels = tf.cast(tf.oneHot(tf.tensor1d([0, 1, 2, 3, 4, 5, 6, 7], 'int32'), 10), 'float32') as tf.Tensor2D
     const vars = [...net.variables.values()]
     const step = (i: number): number => {
       const {value, grads} = tf.variableGrads(lossFn(net, x, labels, i), vars)
       tf.tidy(() => {
-        for (const v of vars) v.assign(v.sub(grads[v.name].mul(0.01)))
+        for (const v of vars) v.assign(tf.sub(v, tf.mul(grads[v.name], 0.01)))
       })
       const loss = value.dataSync()[0]
       tf.dispose([value, ...Object.values(grads)])

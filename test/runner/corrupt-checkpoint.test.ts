@@ -53,6 +53,7 @@ function chain(): JobGraph {
     nodes: new Map([['a', a], ['b', b]]),
     order: ['a', 'b'],
     rows: [],
+    seedRuns: [],
   }
 }
 
