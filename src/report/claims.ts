@@ -78,9 +78,8 @@ function pendingReason(ref: string, row: RowResult | undefined): string | undefi
 
 /** Each member net's weight in a row: 1/members (a fusion averages its members' posteriors). */
 function netWeights(r: RowResult): Map<string, number> {
-  const nets = r.nets
   const w = new Map<string, number>()
-  for (const n of nets) w.set(n, (w.get(n) ?? 0) + 1 / nets.length)
+  for (const n of r.nets) w.set(n, (w.get(n) ?? 0) + 1 / r.nets.length)
   return w
 }
 
