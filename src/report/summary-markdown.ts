@@ -4,6 +4,7 @@ import type {ClaimResult} from './claims.js'
 import {denseCheckMarkdown} from './dense-check.js'
 import {claimDetailsAllMarkdown, claimsSummaryMarkdown, trainingNoiseMarkdown} from './claims-markdown.js'
 import {CLAIM_LEGEND, SHORT_VERDICTS, TABLE_LEGEND} from './legend.js'
+import {powerMarkdown} from './power-markdown.js'
 import {jobTimesMarkdown, provenanceMarkdown, type JobNames, type Provenance} from './provenance.js'
 import {rowsOfTable, TABLE_TITLES, tablesPresent, type RowResult} from './row-result.js'
 import {rankingAgreement} from './ranking.js'
@@ -35,6 +36,8 @@ export function summaryMarkdown(s: SummaryInput): string {
   ]
   const denseCheck = denseCheckMarkdown(s.rows)
   if (denseCheck !== undefined) parts.push(denseCheck)
+  const power = powerMarkdown({results: s.claims, rows: s.rows, noise: s.noise, valImages: s.provenance.dataset.valImages})
+  if (power !== undefined) parts.push('### What this run could detect', power)
   if (s.scope !== undefined) parts.push('### What this profile can and cannot show', s.scope.trim())
   for (const t of tablesPresent(s.rows)) {
     parts.push(`## ${TABLE_TITLES[t]}`)

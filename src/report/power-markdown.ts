@@ -1,0 +1,97 @@
+// The "What this run could detect" section of summary.md (power.ts does the arithmetic).
+import type {ClaimResult} from './claims.js'
+import {signed} from './format.js'
+import {claimPower, MAX_SEEDS, rankingPower, TARGET_POWER, TAU_TARGET, type ClaimPower} from './power.js'
+import {jobTimes, totalWallMs} from './provenance.js'
+import type {RowResult} from './row-result.js'
+import type {TrainingNoise} from './training-noise.js'
+import {markdownTable} from '../util/markdown-table.js'
+
+/** A projection is rough: whole hours from 10 h, hours and minutes below, minutes under 1 h. */
+function roughDuration(ms: number): string {
+  const min = Math.max(1, Math.round(ms / 60_000))
+  if (min >= 600) return `${Math.round(min / 60).toLocaleString('en')} h`
+  return min >= 60 ? `${Math.floor(min / 60)} h ${min % 60} min` : `${min} min`
+}
+
+function seedsText(k: number | 'never'): string {
+  if (k === 'never') return 'none: image noise alone too large'
+  return k > MAX_SEEDS ? `> ${MAX_SEEDS.toLocaleString('en')}` : String(k)
+}
+
+/** Training and evaluation time of one seed of every net behind the rows, and how much of it is evaluation. */
+function oneSeedTime(rows: readonly RowResult[]): {trainMs: number; evalMs: number} {
+  const jobs = jobTimes(rows)
+  return {trainMs: totalWallMs(jobs.filter((j) => j.kind === 'train')), evalMs: totalWallMs(jobs.filter((j) => j.kind === 'eval'))}
+}
+
+/**
+ * The image-sample s.e. of a comparison of two separately trained Table 3 nets, averaged
+ * over the claims' comparisons of such rows (paired where the posteriors line up; an
+ * unpaired one counts both rows' whole sample noise, an upper bound).
+ */
+function pairedBetweenNetSe(results: readonly ClaimResult[]): number | undefined {
+  const ses = results.flatMap((r) => r.checks).filter((c) => c.primary && c.noiseKind === 'between nets' && c.subject.startsWith('table3/') && c.reference.startsWith('table3/') && c.seSample !== undefined).map((c) => c.seSample!)
+  return ses.length === 0 ? undefined : ses.reduce((a, b) => a + b, 0) / ses.length
+}
+
+export interface PowerInput {
+  results: readonly ClaimResult[]
+  rows: readonly RowResult[]
+  noise?: TrainingNoise | {unavailable: string}
+  /** the dataset's validation images (the most a run could score) */
+  valImages: number
+}
+
+export function powerMarkdown(p: PowerInput): string | undefined {
+  const powers = claimPower(p.results, p.valImages)
+  if (powers.length === 0) return undefined
+  const measured = p.noise !== undefined && !('unavailable' in p.noise)
+  const n = powers[0].noise.n
+  const all = Math.max(n, p.valImages)
+  const body = powers.map((c) => [
+    c.text,
+    signed(c.paperEffect),
+    `${c.noise.seSample.toFixed(2)} / ${c.noise.seSeed.toFixed(2)}`,
+    c.detectable.toFixed(2),
+    `${Math.round(100 * c.power)}%`,
+    seedsText(c.seedsNow),
+    seedsText(c.seedsAllImages),
+  ])
+  const parts = [
+    `If each claim's true effect were the paper's (in points, pooled like the verdict), how likely was this run to call it *holds*, and what design would be? *s.e.* is the pooled effect's standard error (image sample / training runs); *detectable* the smallest true effect this run finds with ${Math.round(100 * TARGET_POWER)}% power; the last two columns the independently trained seeds of every net (each row averaging its seeds) that give ${Math.round(100 * TARGET_POWER)}% power on ${n} images and on all ${all} validation images. Image noise scales as 1/√images, training-run noise as 1/√seeds.`,
+    markdownTable(
+      ['claim', 'paper effect', 's.e. sample / runs', 'detectable (80%)', 'power for the paper effect', `seeds per net, ${n} images`, `seeds per net, ${all} images`],
+      body,
+      ['l', 'r', 'r', 'r', 'r', 'r', 'r'],
+    ),
+  ]
+  if (!measured) parts.push('_Training-run noise was not measured (the profile sets no `seedNoise`): the projection counts image noise only and understates what is needed._')
+  const time = oneSeedTime(p.rows)
+  const perSeedMs = (images: number) => time.trainMs + (time.evalMs * images) / n
+  if (time.trainMs > 0) {
+    const cost = `**Budget.** One seed of every net took ${roughDuration(time.trainMs)} of training and ${roughDuration(time.evalMs)} of evaluation on ${n} images in this run: about ${roughDuration(perSeedMs(all))} per seed on all ${all} images.`
+    parts.push(`${cost} ${reachableText(powers, all, perSeedMs(all))}`)
+  }
+  const pairedSe = pairedBetweenNetSe(p.results)
+  if (measured && pairedSe !== undefined) {
+    const rank = rankingPower(p.rows, (p.noise as TrainingNoise).between.top1, pairedSe, n, p.valImages)
+    if (rank !== undefined) {
+      const k = rank.seedsAllImages
+      parts.push(
+        `**Table 3's order.** With each of its ${rank.rows} rows at the paper's top-1 error plus this run's noise (training runs ${rank.seedSd.toFixed(2)}, images ${rank.sampleSd.toFixed(2)} points per row), Kendall's tau-b reaches ${TAU_TARGET} with probability ${Math.round(100 * rank.probabilityNow)}% at this design; ` +
+          (k === 'never' ? `not with ${Math.round(100 * TARGET_POWER)}% at any number of seeds on ${all} images.` : `${Math.round(100 * TARGET_POWER)}% needs ${seedsText(k)} seeds per net on ${all} images${typeof k === 'number' && time.trainMs > 0 ? ` (about ${roughDuration(k * perSeedMs(all))} of jobs at this run's speed)` : ''}.`),
+      )
+    }
+  }
+  return parts.join('\n\n')
+}
+
+/** Which claims a larger design could reach, cheapest first, with the job time each needs. */
+function reachableText(powers: readonly ClaimPower[], images: number, perSeedMs: number): string {
+  const reachable = powers.filter((c): c is ClaimPower & {seedsAllImages: number} => c.seedsAllImages !== 'never').sort((a, b) => a.seedsAllImages - b.seedsAllImages)
+  if (reachable.length === 0) return `No claim's paper-sized effect reaches ${Math.round(100 * TARGET_POWER)}% power on this dataset's ${images} validation images at any number of seeds.`
+  const steps = reachable.map((c, i) => `${i + 1} of ${powers.length} claims at ${seedsText(c.seedsAllImages)} seeds per net (about ${roughDuration(c.seedsAllImages * perSeedMs)})`)
+  const rest = powers.length - reachable.length
+  return `On all ${images} validation images, paper-sized effects reach ${Math.round(100 * TARGET_POWER)}% power for ${steps.join('; ')}${rest > 0 ? `; the other ${rest} at no number of seeds` : ''}.`
+}

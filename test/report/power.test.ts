@@ -1,0 +1,112 @@
+// The power projection of summary.md (src/report/power.ts): the closed forms against
+// their definitions, the seed counts at their boundary, the simulated ranking, and
+// the section on rows built from the real claims and tables.
+import assert from 'node:assert/strict'
+import {test} from 'node:test'
+import {claimsFile, loadClaims, loadTables} from '../../src/experiments/index.js'
+import {evaluateClaims} from '../../src/report/index.js'
+import {normalCdf} from '../../src/report/claim-stats.js'
+import {claimPower, detectableEffect, paperEffectOf, powerAt, rankingPower, seAt, seedsNeeded, tauProbability, TARGET_POWER, type NoiseAt} from '../../src/report/power.js'
+import {powerMarkdown} from '../../src/report/power-markdown.js'
+import {summaryMarkdown} from '../../src/report/summary-markdown.js'
+import type {TrainingNoise} from '../../src/report/training-noise.js'
+import {ok, paperRows, PROVENANCE, PUBLISHED} from './fixtures.js'
+
+const paperClaims = () => loadClaims(claimsFile(), loadTables())
+
+const noise: NoiseAt = {seSample: 0.5, seSeed: 2, n: 1000}
+
+test('standard errors scale as 1/sqrt(images) and 1/sqrt(seeds)', () => {
+  assert.equal(seAt(noise, 1, 1000), Math.hypot(0.5, 2))
+  assert.ok(Math.abs(seAt(noise, 4, 4000) - Math.hypot(0.25, 1)) < 1e-12)
+  assert.ok(Math.abs(seAt({...noise, seSeed: 0}, 1, 250) - 1) < 1e-12)
+})
+
+test('power is 2.5% at no effect and 80% at the detectable effect', () => {
+  assert.ok(Math.abs(powerAt(0, 1.3) - 0.025) < 1e-6)
+  assert.ok(Math.abs(powerAt(detectableEffect(1.3), 1.3) - TARGET_POWER) < 1e-6)
+  assert.ok(powerAt(1, 1) < powerAt(2, 1) && powerAt(2, 1) < powerAt(2, 0.5))
+  assert.equal(powerAt(0.1, 0), 1)
+})
+
+test('seedsNeeded is the boundary: k seeds reach 80% power, k - 1 do not', () => {
+  for (const [delta, n] of [[1.4, 4000], [2, 1000], [3, 2000], [1.1, 3925]] as const) {
+    const k = seedsNeeded(delta, noise, n)
+    assert.equal(typeof k, 'number', `delta ${delta}, n ${n}`)
+    const kk = k as number
+    assert.ok(powerAt(delta, seAt(noise, kk, n)) >= TARGET_POWER - 1e-9, `k=${kk} reaches`)
+    if (kk > 1) assert.ok(powerAt(delta, seAt(noise, kk - 1, n)) < TARGET_POWER, `k=${kk - 1} does not`)
+  }
+  // The image sample alone at 1000 images has s.e. 0.5: an effect below 2.8 x 0.5 never reaches 80%.
+  assert.equal(seedsNeeded(1.3, noise, 1000), 'never')
+  assert.equal(typeof seedsNeeded(1.3, noise, 4000), 'number')
+  assert.equal(seedsNeeded(-1, noise, 1e6), 'never')
+  assert.equal(seedsNeeded(5, {...noise, seSeed: 0}, 1000), 1)
+})
+
+test('the ranking probability: certain without noise, rare with much, falling in between', () => {
+  const paper = PUBLISHED.table3.map(([t1]) => t1)
+  assert.equal(tauProbability(paper, 0), 1)
+  const p = [0.3, 1, 3, 30].map((sd) => tauProbability(paper, sd, 0.6, 2000))
+  for (let i = 1; i < p.length; i++) assert.ok(p[i] < p[i - 1], `P(tau >= 0.6) falls with noise: ${p.join(', ')}`)
+  assert.ok(p[3] < 0.02, `unrelated orders rarely agree: ${p[3]}`)
+  // Seeded: the same call gives the same number.
+  assert.equal(tauProbability(paper, 1, 0.6, 500, 7), tauProbability(paper, 1, 0.6, 500, 7))
+})
+
+/** Every paper row reproduced at the paper's error + 8 (the order kept), on 1000 images. */
+function rowsAtPaperOrder() {
+  return paperRows((r) => ({...ok(r.paper.top1 + 8, r.paper.top5 + 2, 1000), nets: [`${r.table}-${r.id}`]}))
+}
+
+test('rankingPower: the seeds it names reach 80% on all images, one fewer does not', () => {
+  const rows = rowsAtPaperOrder()
+  const r = rankingPower(rows, 1.5, 1.2, 1000, 3925)
+  assert.ok(r !== undefined)
+  assert.equal(r.rows, 12)
+  const k = r.seedsAllImages
+  assert.equal(typeof k, 'number')
+  const paper = PUBLISHED.table3.map(([t1]) => t1)
+  const sd = (kk: number) => Math.sqrt(1.5 ** 2 / kk + ((1.2 / Math.SQRT2) ** 2 * 1000) / 3925)
+  assert.ok(tauProbability(paper, sd(k as number)) >= TARGET_POWER)
+  if ((k as number) > 1) assert.ok(tauProbability(paper, sd((k as number) - 1)) < TARGET_POWER)
+  assert.ok(r.probabilityNow < TARGET_POWER)
+  // Image noise alone too large for the order: no number of seeds.
+  assert.equal(rankingPower(rows, 1.5, 40, 1000, 1000)?.seedsAllImages, 'never')
+})
+
+const measured: TrainingNoise = {between: {top1: 2, top5: 1}, within: {top1: 0.5, top5: 0.5}, seeds: 3, runs: []}
+
+test('claimPower orients the paper effect like the verdict: the margin minus the paper gain for "does not improve"', () => {
+  const results = evaluateClaims(paperClaims(), rowsAtPaperOrder(), {noise: measured})
+  const lrn = results.find((r) => r.claim.id === 'lrn-does-not-help')!
+  // A-LRN 29.7 vs A 29.6 in the paper: gain -0.1; margin 2% of the reproduced A (37.6).
+  assert.ok(Math.abs(paperEffectOf(lrn)! - (0.02 * 37.6 + 0.1)) < 1e-9)
+  const depth = results.find((r) => r.claim.id === 'depth-reduces-error')!
+  assert.ok(Math.abs(paperEffectOf(depth)! - (0.9 + 1.7 + 1.4) / 3) < 1e-9)
+  const powers = claimPower(results, 3925)
+  assert.equal(powers.length, results.length)
+  for (const p of powers) {
+    assert.equal(p.noise.n, 1000)
+    assert.ok(Math.abs(p.power - normalCdf(p.paperEffect / p.se - 1.959963984540054)) < 1e-9)
+    // More images never need more seeds.
+    if (p.seedsNow !== 'never') assert.ok(p.seedsAllImages !== 'never' && p.seedsAllImages <= p.seedsNow)
+  }
+})
+
+test('the section: a row per claim, the budget from the train and eval jobs, the order, and the missing-noise warning', () => {
+  const rows = rowsAtPaperOrder().map((r) => ({...r, jobs: [{key: `t-${r.id}`, kind: 'train' as const, wallMs: 60_000}, {key: `e-${r.table}-${r.id}`, kind: 'eval' as const, wallMs: 1000}]}))
+  const results = evaluateClaims(paperClaims(), rows, {noise: measured})
+  const md = powerMarkdown({results, rows, noise: measured, valImages: 3925})!
+  for (const r of results) assert.ok(md.includes(r.claim.text), r.claim.id)
+  assert.match(md, /seeds per net, 3925 images/)
+  assert.match(md, /\*\*Budget\.\*\* One seed of every net took/)
+  assert.match(md, /\*\*Table 3's order\.\*\*/)
+  assert.doesNotMatch(md, /not measured/)
+  const unmeasured = powerMarkdown({results: evaluateClaims(paperClaims(), rows), rows, valImages: 3925})!
+  assert.match(unmeasured, /Training-run noise was not measured/)
+  assert.doesNotMatch(unmeasured, /Table 3's order/)
+  // In the summary, under its own heading.
+  const summary = summaryMarkdown({provenance: {...PROVENANCE, dataset: {...PROVENANCE.dataset, valImages: 3925}}, rows, claims: results, noise: measured, tableCharts: {}})
+  assert.match(summary, /### What this run could detect\n\nIf each claim's true effect were the paper's/)
+})
