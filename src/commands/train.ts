@@ -36,6 +36,7 @@ export default class Train extends Command {
     '<%= config.bin %> train --config A --scale 256 --profile subset --data ~/data/imagenette2',
     '<%= config.bin %> train --config D --scale 256 --init-from runs/subset/train/A-s256/checkpoint.ckpt --data DIR',
     '<%= config.bin %> train --config D --scale 256-512 --init-from runs/subset/train/D-s384/checkpoint.ckpt --data DIR',
+    '<%= config.bin %> train --config A --scale 256 --seed 2 --data DIR',
   ]
 
   static enableJsonFlag = true
@@ -44,9 +45,10 @@ export default class Train extends Command {
     scale: Flags.string({description: 'training scale S at paper size: 256, 384, or a jitter range 256-512', required: true}),
     profile: Flags.string({description: 'profile name or path (sizes, epochs, lr)', default: 'subset'}),
     data: Flags.string({description: 'ImageFolder dataset root (train/ and val/); default: the profile dataset'}),
-    out: Flags.string({description: 'output folder for checkpoint and metrics (default: $VGG_REPRO_RUNS/<profile>/train/<config>-s<scale>)'}),
+    out: Flags.string({description: 'output folder for checkpoint and metrics (default: $VGG_REPRO_RUNS/<profile>/train/<config>-s<scale>[-seed<N>])'}),
     'init-from': Flags.string({description: "start from this checkpoint: net A's (copies its first 4 conv + 3 FC layers) or one of the same config (fine-tune at lr finetune)"}),
     epochs: Flags.integer({description: "cap on epochs (default: the profile's cap for this stage)", min: 1}),
+    seed: Flags.integer({description: "seed of the weight init, data order, augmentation and dropout (default: the profile's); another seed of the same net measures training-run noise", min: 0}),
     backend: backendFlag,
   }
 
@@ -69,10 +71,11 @@ export default class Train extends Command {
         initFrom = {checkpoint, config: (await readCheckpointHeader(checkpoint)).net.config}
       }
       const scaleText = Array.isArray(scale) ? `${scale[0]}-${scale[1]}` : String(scale)
-      const outDir = path.resolve(flags.out ?? path.join(runDirOf(profile.name), 'train', `${config}-s${scaleText}`))
+      const seedText = flags.seed === undefined || flags.seed === profile.seed ? '' : `-seed${flags.seed}`
+      const outDir = path.resolve(flags.out ?? path.join(runDirOf(profile.name), 'train', `${config}-s${scaleText}${seedText}`))
       checkWritable(outDir, 'the output folder', flags.out === undefined ? 'set VGG_REPRO_RUNS to a writable folder' : 'pass a writable --out')
       checkTempDir()
-      const job = trainJobFromProfile({config, scale, profile, dataRoot, numClasses: index.classes.length, outDir, initFrom, epochs: flags.epochs})
+      const job = trainJobFromProfile({config, scale, profile, dataRoot, numClasses: index.classes.length, outDir, initFrom, epochs: flags.epochs, seed: flags.seed})
 
       if (!this.jsonEnabled()) {
         const sText = job.scaleMin === job.scaleMax ? `${job.scaleMin}` : `[${job.scaleMin};${job.scaleMax}]`
