@@ -4,9 +4,10 @@ import {existsSync, readdirSync} from 'node:fs'
 import path from 'node:path'
 import {ExperimentFileError} from './errors.js'
 import {experimentsDir} from './paths.js'
+import {readProfileSource} from './profile-extends.js'
 import {profileSchema} from './schema.js'
 import type {Profile} from './types.js'
-import {readYamlFile, validateYaml} from './yaml-source.js'
+import {validateYaml} from './yaml-source.js'
 
 export const PAPER_CROP = 224
 
@@ -31,9 +32,9 @@ export function profilePath(nameOrPath: string, dir = path.join(experimentsDir()
   return file
 }
 
-/** Load and validate a profile; errors are one `file:line: key: problem` line. */
+/** Load and validate a profile (with its `extends` chain); errors are one `file:line: key: problem` line. */
 export function loadProfile(nameOrPath: string, dir?: string): Profile {
-  const source = readYamlFile(profilePath(nameOrPath, dir))
+  const source = readProfileSource(profilePath(nameOrPath, dir), (name) => profilePath(name, dir))
   const parsed = validateYaml(profileSchema, source)
   return parsed as Profile
 }
