@@ -4,6 +4,7 @@ import {signed} from './format.js'
 import {claimPower, MAX_SEEDS, rankingPower, TARGET_POWER, TAU_TARGET, type ClaimPower} from './power.js'
 import {jobTimes, totalWallMs} from './provenance.js'
 import type {RowResult} from './row-result.js'
+import type {SeedDiscordance} from './seed-discordance.js'
 import type {TrainingNoise} from './training-noise.js'
 import {markdownTable} from '../util/markdown-table.js'
 
@@ -13,6 +14,8 @@ function roughDuration(ms: number): string {
   if (min >= 600) return `${Math.round(min / 60).toLocaleString('en')} h`
   return min >= 60 ? `${Math.floor(min / 60)} h ${min % 60} min` : `${min} min`
 }
+
+const pct1 = (x: number) => (100 * x).toFixed(1)
 
 function seedsText(k: number | 'never'): string {
   if (k === 'never') return 'none: image noise alone too large'
@@ -25,14 +28,35 @@ function oneSeedTime(rows: readonly RowResult[]): {trainMs: number; evalMs: numb
   return {trainMs: totalWallMs(jobs.filter((j) => j.kind === 'train')), evalMs: totalWallMs(jobs.filter((j) => j.kind === 'eval'))}
 }
 
+const mean = (xs: number[]) => (xs.length === 0 ? undefined : xs.reduce((a, b) => a + b, 0) / xs.length)
+
+/** The claims' comparisons of two separately trained Table 3 nets. */
+function table3BetweenNets(results: readonly ClaimResult[]) {
+  return results.flatMap((r) => r.checks).filter((c) => c.primary && c.noiseKind === 'between nets' && c.subject.startsWith('table3/') && c.reference.startsWith('table3/'))
+}
+
 /**
  * The image-sample s.e. of a comparison of two separately trained Table 3 nets, averaged
  * over the claims' comparisons of such rows (paired where the posteriors line up; an
  * unpaired one counts both rows' whole sample noise, an upper bound).
  */
 function pairedBetweenNetSe(results: readonly ClaimResult[]): number | undefined {
-  const ses = results.flatMap((r) => r.checks).filter((c) => c.primary && c.noiseKind === 'between nets' && c.subject.startsWith('table3/') && c.reference.startsWith('table3/') && c.seSample !== undefined).map((c) => c.seSample!)
-  return ses.length === 0 ? undefined : ses.reduce((a, b) => a + b, 0) / ses.length
+  return mean(table3BetweenNets(results).filter((c) => c.seSample !== undefined).map((c) => c.seSample!))
+}
+
+/** How often two different Table 3 nets disagree about an image (the paired comparisons' discordant share). */
+function crossNetDiscordance(results: readonly ClaimResult[]): number | undefined {
+  return mean(table3BetweenNets(results).filter((c) => c.discordant !== undefined && c.n !== undefined).map((c) => (c.discordant!.better + c.discordant!.worse) / c.n![0]))
+}
+
+/**
+ * Share of a between-net comparison's per-image variance that is training-run noise:
+ * seed-pair discordance over cross-net discordance, capped at 1 (seeds of one net can
+ * disagree more than two nets: A's seeds have higher errors). 0 when not measured.
+ */
+export function seedShareOf(seed: SeedDiscordance | undefined, cross: number | undefined): number {
+  if (seed === undefined || cross === undefined || !(cross > 0)) return 0
+  return Math.min(1, Math.max(0, seed.rate / cross))
 }
 
 export interface PowerInput {
@@ -41,10 +65,14 @@ export interface PowerInput {
   noise?: TrainingNoise | {unavailable: string}
   /** the dataset's validation images (the most a run could score) */
   valImages: number
+  /** how often two seeds of net A disagree about an image, when their posteriors could be read */
+  seedDiscordance?: SeedDiscordance
 }
 
 export function powerMarkdown(p: PowerInput): string | undefined {
-  const powers = claimPower(p.results, p.valImages)
+  const cross = crossNetDiscordance(p.results)
+  const seedShare = seedShareOf(p.seedDiscordance, cross)
+  const powers = claimPower(p.results, p.valImages, seedShare)
   if (powers.length === 0) return undefined
   const measured = p.noise !== undefined && !('unavailable' in p.noise)
   const n = powers[0].noise.n
@@ -67,6 +95,12 @@ export function powerMarkdown(p: PowerInput): string | undefined {
     ),
   ]
   if (!measured) parts.push('_Training-run noise was not measured (the profile sets no `seedNoise`): the projection counts image noise only and understates what is needed._')
+  else if (p.seedDiscordance !== undefined && cross !== undefined) {
+    parts.push(
+      `**Per-image noise that seeds average away.** Two seeds of net A disagree about ${pct1(p.seedDiscordance.rate)}% of the images (mean over ${p.seedDiscordance.pairs} seed pairs), two different Table 3 nets about ${pct1(cross)}%: ` +
+        `${seedShare === 1 ? 'all' : `${Math.round(100 * seedShare)}%`} of a between-net comparison's per-image variance is therefore counted as training-run noise, which shrinks with seeds${seedShare < 1 ? "; the rest stays as the images' floor" : ''}. Comparisons of one net evaluated two ways keep all of theirs as the floor.`,
+    )
+  } else parts.push('_The seed runs\' posterior files could not be read: all per-image noise is counted as a floor set by the images, which overstates what is needed._')
   const time = oneSeedTime(p.rows)
   const perSeedMs = (images: number) => time.trainMs + (time.evalMs * images) / n
   if (time.trainMs > 0) {
@@ -75,7 +109,7 @@ export function powerMarkdown(p: PowerInput): string | undefined {
   }
   const pairedSe = pairedBetweenNetSe(p.results)
   if (measured && pairedSe !== undefined) {
-    const rank = rankingPower(p.rows, (p.noise as TrainingNoise).between.top1, pairedSe, n, p.valImages)
+    const rank = rankingPower(p.rows, (p.noise as TrainingNoise).between.top1, pairedSe, n, p.valImages, seedShare)
     if (rank !== undefined) {
       const k = rank.seedsAllImages
       parts.push(

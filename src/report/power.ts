@@ -6,6 +6,9 @@
 // n validation images. Assumptions, printed with the numbers:
 // - the true effect equals the paper's, in percentage points;
 // - the image-sample standard error scales as 1/sqrt(n), the training-run one as 1/sqrt(k);
+// - of the per-image (paired) variance of a comparison of two nets, the share that two
+//   seeds of one net show as well (seed-discordance.ts) is training-run noise and also
+//   shrinks as 1/k; the rest is a floor set by the images (all of it when not measured);
 // - the pooled test alone decides (a Holm contradiction is rare when the true effect is
 //   the paper's way), two-sided 5%.
 // The same model projects Table 3's row order: each row's error is the paper's plus
@@ -32,11 +35,20 @@ export interface NoiseAt {
   seSeed: number
   /** images behind seSample */
   n: number
+  /** share of seSample^2 that is training-run noise (shrinks with seeds): 0 to 1, 0 when unknown */
+  seedShare: number
+}
+
+/** seSample^2 at n images, split into the part that stays and the part that seeds average away. */
+function sampleVariance(noise: NoiseAt, n: number): {fixed: number; perSeed: number} {
+  const v = (noise.seSample ** 2 * noise.n) / n
+  return {fixed: v * (1 - noise.seedShare), perSeed: v * noise.seedShare}
 }
 
 /** Standard error at k seeds per net and n images. */
 export function seAt(noise: NoiseAt, k: number, n: number): number {
-  return Math.sqrt((noise.seSample ** 2 * noise.n) / n + noise.seSeed ** 2 / k)
+  const v = sampleVariance(noise, n)
+  return Math.sqrt(v.fixed + (v.perSeed + noise.seSeed ** 2) / k)
 }
 
 /** Probability that the 95% interval of the effect lies above 0 when the true effect is delta. */
@@ -57,10 +69,10 @@ export function detectableEffect(se: number): number {
 export function seedsNeeded(delta: number, noise: NoiseAt, n: number): number | 'never' {
   if (!(delta > 0)) return 'never'
   const target = (delta / (Z95 + Z80)) ** 2
-  const room = target - (noise.seSample ** 2 * noise.n) / n
+  const v = sampleVariance(noise, n)
+  const room = target - v.fixed
   if (room <= 0) return 'never'
-  if (noise.seSeed === 0) return 1
-  return Math.max(1, Math.ceil(noise.seSeed ** 2 / room - 1e-9))
+  return Math.max(1, Math.ceil((v.perSeed + noise.seSeed ** 2) / room - 1e-9))
 }
 
 export interface ClaimPower {
@@ -86,14 +98,20 @@ export function paperEffectOf(r: ClaimResult): number | undefined {
   return oriented.reduce((a, b) => a + b, 0) / oriented.length
 }
 
-/** Power per claim with a pooled result; `allImages` is the dataset's val set size. */
-export function claimPower(results: readonly ClaimResult[], allImages: number): ClaimPower[] {
+/**
+ * Power per claim with a pooled result; `allImages` is the dataset's val set size.
+ * `seedShare` applies to claims that compare separately trained nets (it was measured
+ * on such comparisons); a claim about one net evaluated two ways keeps all of its
+ * per-image noise fixed.
+ */
+export function claimPower(results: readonly ClaimResult[], allImages: number, seedShare = 0): ClaimPower[] {
   const out: ClaimPower[] = []
   for (const r of results) {
     const delta = paperEffectOf(r)
     const n = r.checks.find((c) => c.primary && c.n !== undefined)?.n?.[0]
     if (r.pooled === undefined || delta === undefined || n === undefined) continue
-    const noise: NoiseAt = {seSample: r.pooled.seSample, seSeed: r.pooled.seSeed, n}
+    const betweenNets = r.checks.filter((c) => c.primary).every((c) => c.noiseKind === 'between nets')
+    const noise: NoiseAt = {seSample: r.pooled.seSample, seSeed: r.pooled.seSeed, n, seedShare: betweenNets ? seedShare : 0}
     const se = seAt(noise, 1, n)
     out.push({
       claimId: r.claim.id,
@@ -141,12 +159,13 @@ export interface RankingPower {
  * seed SD; the image-sample part is the paired standard error of a comparison of two
  * such rows over sqrt(2) (the part shared by both rows cancels in the order).
  */
-export function rankingPower(rows: readonly RowResult[], seedSd: number, pairedSe: number, n: number, allImages: number): RankingPower | undefined {
+export function rankingPower(rows: readonly RowResult[], seedSd: number, pairedSe: number, n: number, allImages: number, seedShare = 0): RankingPower | undefined {
   const ok = rows.filter((r) => r.table === 'table3' && r.status === 'ok' && r.reproduced !== undefined)
   if (ok.length < 3) return undefined
   const paper = ok.map((r) => r.paper.top1)
   const sampleSd = pairedSe / Math.SQRT2
-  const sdAt = (k: number, images: number) => Math.sqrt(seedSd ** 2 / k + (sampleSd ** 2 * n) / images)
+  const noise: NoiseAt = {seSample: sampleSd, seSeed: seedSd, n, seedShare}
+  const sdAt = (k: number, images: number) => (Number.isFinite(k) ? seAt(noise, k, images) : Math.sqrt(sampleVariance(noise, images).fixed))
   const reaches = (k: number) => tauProbability(paper, sdAt(k, allImages)) >= TARGET_POWER
   let seeds: number | 'never' = 'never'
   if (tauProbability(paper, sdAt(Number.POSITIVE_INFINITY, allImages)) >= TARGET_POWER) {

@@ -9,6 +9,7 @@ import {jobTimesMarkdown, provenanceMarkdown, type JobNames, type Provenance} fr
 import {rowsOfTable, TABLE_TITLES, tablesPresent, type RowResult} from './row-result.js'
 import {rankingAgreement} from './ranking.js'
 import {tableMarkdown} from './table-markdown.js'
+import type {SeedDiscordance} from './seed-discordance.js'
 import type {TrainingNoise} from './training-noise.js'
 
 export interface SummaryInput {
@@ -17,6 +18,8 @@ export interface SummaryInput {
   claims: readonly ClaimResult[]
   /** the training-run noise the claims' intervals include, or why there is none */
   noise?: TrainingNoise | {unavailable: string}
+  /** how often two seeds of net A disagree about an image (the power projection's split of per-image noise) */
+  seedDiscordance?: SeedDiscordance
   /** what this profile can and cannot show */
   scope?: string
   /** chart paths relative to the summary, per table and for the curves */
@@ -36,7 +39,7 @@ export function summaryMarkdown(s: SummaryInput): string {
   ]
   const denseCheck = denseCheckMarkdown(s.rows)
   if (denseCheck !== undefined) parts.push(denseCheck)
-  const power = powerMarkdown({results: s.claims, rows: s.rows, noise: s.noise, valImages: s.provenance.dataset.valImages})
+  const power = powerMarkdown({results: s.claims, rows: s.rows, noise: s.noise, valImages: s.provenance.dataset.valImages, seedDiscordance: s.seedDiscordance})
   if (power !== undefined) parts.push('### What this run could detect', power)
   if (s.scope !== undefined) parts.push('### What this profile can and cannot show', s.scope.trim())
   for (const t of tablesPresent(s.rows)) {

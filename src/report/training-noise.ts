@@ -15,6 +15,8 @@ export interface SeedRun {
   seed: number
   single?: {top1Err: number; top5Err: number}
   multi?: {top1Err: number; top5Err: number}
+  /** the Table 3 score's posterior file (dense, Q = S): which images each seed gets wrong */
+  posteriors?: string
 }
 
 export interface TrainingNoise {

@@ -11,6 +11,7 @@ import {rowsOfTable, TABLE_TITLES, tablesPresent, type RowResult} from './row-re
 import {summaryMarkdown} from './summary-markdown.js'
 import {tableCsv} from './table-csv.js'
 import {tableReportMarkdown} from './table-report.js'
+import {seedDiscordance} from './seed-discordance.js'
 import {measureTrainingNoise, type SeedRun} from './training-noise.js'
 
 export interface WriteReportsOptions {
@@ -73,7 +74,8 @@ export async function writeReports(opts: WriteReportsOptions): Promise<{files: s
     curvesChart = path.posix.join('charts', path.basename(chart.png))
   }
 
-  await write('summary.md', summaryMarkdown({provenance, rows, claims, noise, scope: opts.scope, tableCharts, curvesChart, jobNames: opts.jobNames}))
+  const discord = await seedDiscordance(opts.seedRuns ?? [])
+  await write('summary.md', summaryMarkdown({provenance, rows, claims, noise, seedDiscordance: discord, scope: opts.scope, tableCharts, curvesChart, jobNames: opts.jobNames}))
   // The CSVs cannot carry a header block; this sidecar says where their numbers came from.
   await write('provenance.json', JSON.stringify({...provenance, jobs: jobTimes(rows, opts.jobNames)}, null, 2) + '\n')
   return {files}

@@ -83,7 +83,7 @@ export function cachedOutcomes(graph: JobGraph): Map<string, JobOutcome> {
   return outcomes
 }
 
-/** Net A's seed runs as the report's training-noise input: each seed's two scores, where finished. */
+/** Net A's seed runs as the report's training-noise input: each seed's two scores and its Table 3 posterior file, where finished. */
 export function seedRunResults(graph: JobGraph, outcomes: Map<string, JobOutcome>): SeedRun[] {
   const errors = (key: string) => {
     const o = outcomes.get(key)
@@ -91,5 +91,13 @@ export function seedRunResults(graph: JobGraph, outcomes: Map<string, JobOutcome
     const {top1Err, top5Err} = o.record.output as CombineOutput
     return {top1Err, top5Err}
   }
-  return graph.seedRuns.map((r) => ({seed: r.seed, single: errors(r.single), multi: errors(r.multi)}))
+  const posteriors = (key: string) => {
+    const o = outcomes.get(key)
+    if ((o?.state !== 'done' && o?.state !== 'cached') || o.record === undefined) return undefined
+    return combinedPosteriorsOf(o.record.output as CombineOutput, graph.nodes.get(key)!.dir)
+  }
+  return graph.seedRuns.map((r) => {
+    const file = posteriors(r.single)
+    return {seed: r.seed, single: errors(r.single), multi: errors(r.multi), ...(file !== undefined ? {posteriors: file} : {})}
+  })
 }

@@ -6,15 +6,22 @@ import {test} from 'node:test'
 import {claimsFile, loadClaims, loadTables} from '../../src/experiments/index.js'
 import {evaluateClaims} from '../../src/report/index.js'
 import {normalCdf} from '../../src/report/claim-stats.js'
+import {seedDiscordance} from '../../src/report/seed-discordance.js'
+import {seedShareOf} from '../../src/report/power-markdown.js'
+import {writePosteriors} from '../../src/eval/posteriors-file.js'
+import {mkdtempSync} from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
 import {claimPower, detectableEffect, paperEffectOf, powerAt, rankingPower, seAt, seedsNeeded, tauProbability, TARGET_POWER, type NoiseAt} from '../../src/report/power.js'
 import {powerMarkdown} from '../../src/report/power-markdown.js'
 import {summaryMarkdown} from '../../src/report/summary-markdown.js'
 import type {TrainingNoise} from '../../src/report/training-noise.js'
+import type {PerImageErrors} from '../../src/report/per-image-errors.js'
 import {ok, paperRows, PROVENANCE, PUBLISHED} from './fixtures.js'
 
 const paperClaims = () => loadClaims(claimsFile(), loadTables())
 
-const noise: NoiseAt = {seSample: 0.5, seSeed: 2, n: 1000}
+const noise: NoiseAt = {seSample: 0.5, seSeed: 2, n: 1000, seedShare: 0}
 
 test('standard errors scale as 1/sqrt(images) and 1/sqrt(seeds)', () => {
   assert.equal(seAt(noise, 1, 1000), Math.hypot(0.5, 2))
@@ -42,6 +49,50 @@ test('seedsNeeded is the boundary: k seeds reach 80% power, k - 1 do not', () =>
   assert.equal(typeof seedsNeeded(1.3, noise, 4000), 'number')
   assert.equal(seedsNeeded(-1, noise, 1e6), 'never')
   assert.equal(seedsNeeded(5, {...noise, seSeed: 0}, 1000), 1)
+})
+
+test('per-image noise that seeds share shrinks with seeds; only the rest is a floor set by the images', () => {
+  const shared: NoiseAt = {...noise, seedShare: 0.75}
+  // k = 1 is the run itself, whatever the split.
+  assert.ok(Math.abs(seAt(shared, 1, 1000) - seAt(noise, 1, 1000)) < 1e-12)
+  // Many seeds leave the fixed quarter of the image variance.
+  assert.ok(Math.abs(seAt(shared, 1e12, 1000) - 0.5 * Math.sqrt(0.25)) < 1e-6)
+  // 1.3 points never reach 80% when all of the 0.5 is images, but do when three quarters are seeds...
+  assert.equal(seedsNeeded(1.3, noise, 1000), 'never')
+  const k = seedsNeeded(1.3, shared, 1000)
+  assert.equal(typeof k, 'number')
+  assert.ok(powerAt(1.3, seAt(shared, k as number, 1000)) >= TARGET_POWER - 1e-9)
+  assert.ok(powerAt(1.3, seAt(shared, (k as number) - 1, 1000)) < TARGET_POWER)
+  // ... and with all of it seed noise any positive effect is reachable.
+  assert.equal(typeof seedsNeeded(0.05, {...noise, seedShare: 1}, 10), 'number')
+  // The share: seed-pair over cross-net discordance, within [0, 1]; 0 when either is missing.
+  assert.equal(seedShareOf({rate: 0.1, pairs: 3}, 0.2), 0.5)
+  assert.equal(seedShareOf({rate: 0.3, pairs: 3}, 0.2), 1)
+  assert.equal(seedShareOf(undefined, 0.2), 0)
+  assert.equal(seedShareOf({rate: 0.1, pairs: 1}, undefined), 0)
+})
+
+test('seed discordance: the mean share of images exactly one of two seeds gets wrong, from files that match their scores', async () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'vgg-discord-'))
+  const n = 10
+  // Seed i is right (class 0 scores highest) on the images its mask marks with 0.
+  const masks = [[0, 0, 0, 0, 0, 0, 0, 0, 1, 1], [0, 0, 0, 0, 0, 0, 1, 1, 1, 1], [1, 1, 0, 0, 0, 0, 0, 0, 1, 1]]
+  const runs = []
+  for (const [i, m] of masks.entries()) {
+    const data = new Float32Array(n * 2)
+    m.forEach((wrong, j) => data.set(wrong ? [0.2, 0.8] : [0.8, 0.2], j * 2))
+    const file = path.join(dir, `seed${i}.posteriors`)
+    await writePosteriors(file, {classes: ['a', 'b'], ids: Array.from({length: n}, (_, j) => `img${j}`), labels: new Int32Array(n), data, n, technique: 'dense', scales: [146], checkpoints: [`s${i}`], skipped: []})
+    const err = (100 * m.reduce((a, b) => a + b, 0)) / n
+    runs.push({seed: i + 1, single: {top1Err: err, top5Err: 0}, multi: {top1Err: err, top5Err: 0}, posteriors: file})
+  }
+  // pairs: (0,1) differ on 2 images, (0,2) on 2, (1,2) on 4
+  const d = await seedDiscordance(runs)
+  assert.deepEqual(d && {rate: Number(d.rate.toFixed(12)), pairs: d.pairs}, {rate: Number(((0.2 + 0.2 + 0.4) / 3).toFixed(12)), pairs: 3})
+  // A file that does not give its seed's score is left out; one readable file is not enough.
+  const wrongScore = runs.map((r, i) => (i === 2 ? {...r, single: {top1Err: 99, top5Err: 0}} : r))
+  assert.equal((await seedDiscordance(wrongScore))?.pairs, 1)
+  assert.equal(await seedDiscordance([runs[0], {...runs[1], posteriors: path.join(dir, 'missing')}]), undefined)
 })
 
 test('the ranking probability: certain without noise, rare with much, falling in between', () => {
@@ -103,6 +154,24 @@ test('the section: a row per claim, the budget from the train and eval jobs, the
   assert.match(md, /\*\*Budget\.\*\* One seed of every net took/)
   assert.match(md, /\*\*Table 3's order\.\*\*/)
   assert.doesNotMatch(md, /not measured/)
+  assert.match(md, /posterior files could not be read/)
+  // Paired Table 3 rows (row i wrong on images 20i .. 20i+299): the cross-net discordance is measured, and
+  // a seed discordance of half of it moves half of the per-image variance to the seeds.
+  const N = 1000
+  const perImage = new Map<string, PerImageErrors>()
+  rows.filter((r) => r.table === 'table3').forEach((r, i) => {
+    const top1 = new Uint8Array(N).fill(1, 20 * i, 20 * i + 300)
+    perImage.set(`table3/${r.id}`, {ids: Array.from({length: N}, (_, j) => `img${j}`), classes: ['a', 'b'], labels: new Int32Array(N), top1, top5: top1.slice()})
+  })
+  const paired = evaluateClaims(paperClaims(), rows, {noise: measured, perImage})
+  const cross = paired.flatMap((r) => r.checks).filter((c) => c.primary && c.rule === 'paired' && c.noiseKind === 'between nets' && c.subject.startsWith('table3/') && c.reference.startsWith('table3/'))
+  assert.ok(cross.length > 0)
+  const crossRate = cross.reduce((a, c) => a + (c.discordant!.better + c.discordant!.worse) / N, 0) / cross.length
+  const withSeeds = powerMarkdown({results: paired, rows, noise: measured, valImages: 3925, seedDiscordance: {rate: crossRate / 2, pairs: 3}})!
+  assert.match(withSeeds, /Per-image noise that seeds average away\.\*\* Two seeds of net A disagree about [\d.]+% of the images \(mean over 3 seed pairs\), two different Table 3 nets about [\d.]+%: 50% of/)
+  // More of the noise averaging away never asks for more seeds.
+  const seedsOf = (md: string) => md.split('\n').filter((l) => l.startsWith('| The classification error decreases'))[0]
+  assert.notEqual(seedsOf(withSeeds), seedsOf(powerMarkdown({results: paired, rows, noise: measured, valImages: 3925})!))
   const unmeasured = powerMarkdown({results: evaluateClaims(paperClaims(), rows), rows, valImages: 3925})!
   assert.match(unmeasured, /Training-run noise was not measured/)
   assert.doesNotMatch(unmeasured, /Table 3's order/)
