@@ -6,13 +6,17 @@
 //   improves by less than the claim's equivalence margin).
 // - Noise: the paired per-image standard error (images scored by both rows) plus the
 //   training-run noise measured from several seeds of one net, added in quadrature.
+// - Intervals and p-values use Student's t with Welch-Satterthwaite degrees of freedom:
+//   the training-run part is a standard deviation from few seeds (distributions.ts).
 // - The claim holds when the pooled effect (the comparisons' mean, from the per-image mean
 //   differences, so shared images and nets are accounted for) is above 0 beyond its 95%
 //   interval and no comparison contradicts the paper after Holm's step-down correction
 //   over the claim's comparisons (family-wise 5%, two-sided). It fails when a comparison
 //   contradicts it so, or the pooled effect is below 0 beyond its interval. Otherwise the
 //   data cannot tell: within noise.
-import {Z95} from '../eval/wilson.js'
+import {critical95, normalCdf, studentCdf, welchDof} from './distributions.js'
+
+export {normalCdf}
 
 /** One comparison in the claim's orientation. Points are percentage points. */
 export interface Effect {
@@ -22,6 +26,8 @@ export interface Effect {
   seSample: number
   /** standard error of e from training-run noise (0 when not measured) */
   seSeed: number
+  /** degrees of freedom behind seSeed (seeds - 1); Infinity or absent: known */
+  seedDof?: number
   /**
    * Per-image contributions x_j with e = offset + 100 * mean_j(x_j) (paired only):
    * x_j = orientation * (reference error_j - subject error_j), each in {-1, 0, 1}.
@@ -37,24 +43,22 @@ export function totalSe(e: Pick<Effect, 'seSample' | 'seSeed'>): number {
   return Math.sqrt(e.seSample ** 2 + e.seSeed ** 2)
 }
 
-export function ci95(effect: number, se: number): [number, number] {
-  return [effect - Z95 * se, effect + Z95 * se]
+/** Degrees of freedom of the effect's total standard error (Infinity: normal). */
+export function effectDof(e: Pick<Effect, 'seSample' | 'seSeed' | 'seedDof'>): number {
+  return welchDof(e.seSample, e.seSeed, e.seedDof ?? Number.POSITIVE_INFINITY)
 }
 
-/** Standard normal CDF (Abramowitz-Stegun 7.1.26 on erf, |error| < 1.5e-7). */
-export function normalCdf(z: number): number {
-  const x = Math.abs(z) / Math.SQRT2
-  const t = 1 / (1 + 0.3275911 * x)
-  const poly = t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429))))
-  const erf = 1 - poly * Math.exp(-x * x)
-  return z >= 0 ? 0.5 * (1 + erf) : 0.5 * (1 - erf)
+/** effect +- t(0.975, dof) x se (the normal quantile at dof = Infinity). */
+export function ci95(effect: number, se: number, dof = Number.POSITIVE_INFINITY): [number, number] {
+  const c = critical95(dof)
+  return [effect - c * se, effect + c * se]
 }
 
 /** One-sided p-value that the true effect is >= 0 (small when e is far below 0): the evidence against the claim. */
 export function pAgainst(e: Effect): number {
   const se = totalSe(e)
   if (se === 0) return e.effect < 0 ? 0 : 1
-  return normalCdf(e.effect / se)
+  return studentCdf(e.effect / se, effectDof(e))
 }
 
 /**
@@ -81,6 +85,8 @@ export interface Pooled {
   effect: number
   seSample: number
   seSeed: number
+  /** degrees of freedom of the interval (Infinity: normal) */
+  dof: number
   ci: [number, number]
   /** 'per-image': from the per-image mean over comparisons; 'bound': every comparison unpaired or mixed, mean of the standard errors (perfect correlation, the largest possible) */
   basis: 'per-image' | 'bound'
@@ -115,7 +121,9 @@ export function poolEffects(effects: readonly Effect[]): Pooled {
     seSample = mean(effects.map((e) => e.seSample))
     basis = 'bound'
   }
-  return {effect, seSample, seSeed, ci: ci95(effect, Math.sqrt(seSample ** 2 + seSeed ** 2)), basis}
+  // Every comparison's seed part comes from the same seed runs: one estimate, one dof.
+  const dof = effectDof({seSample, seSeed, seedDof: Math.min(...effects.map((e) => e.seedDof ?? Number.POSITIVE_INFINITY))})
+  return {effect, seSample, seSeed, dof, ci: ci95(effect, Math.sqrt(seSample ** 2 + seSeed ** 2), dof), basis}
 }
 
 export type Verdict = 'holds' | 'fails' | 'within noise'

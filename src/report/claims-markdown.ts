@@ -51,7 +51,13 @@ function expected(c: CheckResult): string {
 
 function seText(c: CheckResult): string {
   if (c.seSample === undefined) return ''
-  return `${c.seSample.toFixed(2)} / ${(c.seSeed ?? 0).toFixed(2)} (${c.noiseKind})`
+  const dof = c.dof !== undefined && Number.isFinite(c.dof) ? `, ${c.dof.toFixed(1)} dof` : ''
+  return `${c.seSample.toFixed(2)} / ${(c.seSeed ?? 0).toFixed(2)} (${c.noiseKind}${dof})`
+}
+
+/** "; t with 2.3 degrees of freedom", or nothing for a normal interval. */
+function dofText(dof: number): string {
+  return Number.isFinite(dof) ? `; Student's t with ${dof.toFixed(1)} degrees of freedom` : ''
 }
 
 function verdictText(c: CheckResult): string {
@@ -64,7 +70,7 @@ export function claimDetailsMarkdown(r: ClaimResult): string {
   const marginLine =
     margin === undefined ? '' : ` Equivalence margin: ${'points' in margin ? `${margin.points} points` : `${100 * margin.relative}% of the reference's error`}${r.claim.marginReason ? ` (${r.claim.marginReason})` : ''}.`
   const head = `### ${r.claim.text} — **${r.verdict}**\n\n_Claim \`${r.claim.id}\`, paper section ${r.claim.section}; judged on ${METRIC[r.claim.primary]}.${marginLine}_` +
-    (r.pooled ? `\n\nPooled effect over the ${r.checks.filter((c) => c.primary).length} comparisons: ${pooledText(r)} points (${r.pooled.basis === 'per-image' ? 'per-image mean' : 'unpaired bound'}; s.e. image sample ${r.pooled.seSample.toFixed(2)}, training runs ${r.pooled.seSeed.toFixed(2)}).` : '')
+    (r.pooled ? `\n\nPooled effect over the ${r.checks.filter((c) => c.primary).length} comparisons: ${pooledText(r)} points (${r.pooled.basis === 'per-image' ? 'per-image mean' : 'unpaired bound'}; s.e. image sample ${r.pooled.seSample.toFixed(2)}, training runs ${r.pooled.seSeed.toFixed(2)}${dofText(r.pooled.dof)}).` : '')
   const primary = markdownTable(
     ['subject', 'reference', 'expected of subject', 'paper Δ', 'reproduced Δ [95% CI]', "effect, paper's way [95% CI]", 's.e. sample / runs', 'Holm p against', 'n', 'rule', 'comparison'],
     r.checks.filter((c) => c.primary).map((c) => [

@@ -5,7 +5,8 @@
 // be paired fall back to their independent intervals (comparison.ts), conservatively.
 import type {Claim, ClaimComparison} from '../experiments/types.js'
 import {Z95} from '../eval/wilson.js'
-import {ci95, claimStats, totalSe, type Effect, type Pooled} from './claim-stats.js'
+import {ci95, claimStats, effectDof, totalSe, type Effect, type Pooled} from './claim-stats.js'
+import {critical95} from './distributions.js'
 import {noiseLevel, type ComparisonVerdict} from './comparison.js'
 import {pairedDifference} from './paired.js'
 import {pairingProblem} from './per-image-errors.js'
@@ -42,6 +43,8 @@ export interface CheckResult {
   seSeed?: number
   /** which training noise applies: two separately trained nets, or one net evaluated two ways */
   noiseKind?: 'between nets' | 'same nets' | 'none'
+  /** degrees of freedom of the interval (Welch-Satterthwaite; Infinity: normal) */
+  dof?: number
   /** one-sided p-value against the paper's direction, and Holm-adjusted over the claim's comparisons */
   pAgainst?: number
   holmP?: number
@@ -98,9 +101,11 @@ export function seedVarianceFactor(a: RowResult, b: RowResult): number {
   return f < 1e-12 ? 0 : f
 }
 
-function seedSe(noise: ClaimContext['noise'], metric: Metric, factor: number): {se: number; kind: CheckResult['noiseKind']} {
-  if (noise === undefined || 'unavailable' in noise) return {se: 0, kind: 'none'}
-  return factor === 0 ? {se: noise.within[metric], kind: 'same nets'} : {se: Math.sqrt(factor) * noise.between[metric], kind: 'between nets'}
+function seedSe(noise: ClaimContext['noise'], metric: Metric, factor: number): {se: number; kind: CheckResult['noiseKind']; dof: number} {
+  if (noise === undefined || 'unavailable' in noise) return {se: 0, kind: 'none', dof: Number.POSITIVE_INFINITY}
+  // A standard deviation over `seeds` runs: seeds - 1 degrees of freedom.
+  const dof = noise.seeds - 1
+  return factor === 0 ? {se: noise.within[metric], kind: 'same nets', dof} : {se: Math.sqrt(factor) * noise.between[metric], kind: 'between nets', dof}
 }
 
 interface Measured {
@@ -145,6 +150,7 @@ function measure(claim: Claim, c: ClaimComparison, metric: Metric, byRef: Map<st
   const {perImage, ...diff} = difference(c, metric, subj, ref, ctx.perImage)
   const seed = seedSe(ctx.noise, metric, seedVarianceFactor(subj, ref))
   const se = totalSe({seSample: diff.seSample, seSeed: seed.se})
+  const dof = effectDof({seSample: diff.seSample, seSeed: seed.se, seedDof: seed.dof})
   // 'not-lower': the paper says the subject does not improve by the margin or more.
   const margin = c.expect === 'not-lower' ? marginPoints(claim, ref, metric) : undefined
   const orientation = c.expect === 'lower' ? 1 : -1
@@ -154,16 +160,17 @@ function measure(claim: Claim, c: ClaimComparison, metric: Metric, byRef: Map<st
   const check: CheckResult = {
     ...base,
     ...diff,
-    noise: Z95 * se,
-    ci: ci95(diff.d, se),
+    noise: critical95(dof) * se,
+    ci: ci95(diff.d, se, dof),
     effect,
-    effectCi: ci95(effect, se),
+    effectCi: ci95(effect, se, dof),
     ...(margin !== undefined ? {margin} : {}),
     seSample: diff.seSample,
     seSeed: seed.se,
     noiseKind: seed.kind,
+    dof,
   }
-  return {check, effect: {effect, seSample: diff.seSample, seSeed: seed.se, perImage: oriented, offset}}
+  return {check, effect: {effect, seSample: diff.seSample, seSeed: seed.se, seedDof: seed.dof, perImage: oriented, offset}}
 }
 
 /** The claim's equivalence margin in points of the metric (relative margins scale with the reference's error). */

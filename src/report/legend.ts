@@ -27,7 +27,11 @@ declared in \`experiments/claims.yaml\` with its reason.
   "inconclusive". The **training-run** standard error (a second training with another
   seed moves an error too) is added in quadrature, as measured below, scaled by how
   many independently trained nets the two rows differ in (a fusion counts each member
-  with its weight); *s.e. sample / runs* shows both. The 95% intervals are effect ± 1.96 · the combined standard error.
+  with its weight); *s.e. sample / runs* shows both. The 95% intervals are effect ± t ·
+  the combined standard error, t being Student's 97.5% quantile at the Welch-Satterthwaite
+  degrees of freedom of that sum (the training-run part is a standard deviation over few
+  seeds: with 3 seeds t can exceed 4; without training-run noise t = 1.96), and the
+  p-values use the same t distribution.
 - **A comparison** goes the paper's way when its interval lies above 0, *contradicts*
   the paper when its one-sided p-value against the paper's direction stays below 2.5%
   after Holm's correction over the claim's comparisons (*Holm p against*: the adjusted

@@ -6,6 +6,7 @@ import {test} from 'node:test'
 import {loadClaims, claimsFile, loadTables} from '../../src/experiments/index.js'
 import type {Claim, RowResult} from '../../src/experiments/types.js'
 import {claimStats, holm, normalCdf, poolEffects, type Effect} from '../../src/report/claim-stats.js'
+import {critical95, studentCdf, welchDof} from '../../src/report/distributions.js'
 import {claimsMarkdown, trainingNoiseMarkdown} from '../../src/report/claims-markdown.js'
 import {evaluateClaim, evaluateClaims, noiseLevel} from '../../src/report/index.js'
 import {seedVarianceFactor} from '../../src/report/claims.js'
@@ -166,7 +167,11 @@ test('training-run noise: measured from seeds, added in quadrature, between nets
   const c = withNoise.checks[0]
   assert.equal(c.noiseKind, 'between nets')
   assert.ok(Math.abs(c.seSeed! - Math.SQRT2) < 1e-12)
-  assert.ok(Math.abs(c.noise! - 1.959963984540054 * Math.hypot(c.seSample!, Math.SQRT2)) < 1e-9)
+  // The seed SD has 2 degrees of freedom: Student's t at the Welch-Satterthwaite dof of the sum.
+  const dof = (c.seSample! ** 2 + 2) ** 2 / (2 ** 2 / 2)
+  assert.ok(Math.abs(c.dof! - dof) < 1e-9)
+  assert.ok(Math.abs(c.noise! - critical95(dof) * Math.hypot(c.seSample!, Math.SQRT2)) < 1e-9)
+  assert.ok(critical95(dof) > 2.5, `few seeds widen the interval: t = ${critical95(dof)}`)
   assert.equal(withNoise.verdict, 'within noise', 'two separately trained nets: 2 points is inside the run-to-run noise')
   // the same nets evaluated two ways: only the (smaller) within-net noise applies
   const same = setup({R: {e: ref(), nets: ['n1']}, S: {e: subject(50, 10), nets: ['n1']}})
@@ -183,6 +188,24 @@ test('training-run noise: measured from seeds, added in quadrature, between nets
   assert.equal(seedVarianceFactor(fusion.rows[1], fusion.rows[0]), 0.5)
   assert.match(trainingNoiseMarkdown(noise), /3 seeds.*2 degrees of freedom.*1\.00 points top-1/)
   assert.match(trainingNoiseMarkdown({unavailable: 'not measured (the profile sets no seedNoise)'}), /not measured/)
+})
+
+test('Student\'s t: a seed SD from few seeds widens the interval and can turn a verdict; many seeds give the normal one', () => {
+  assert.ok(Math.abs(critical95(2) - 4.302652729749462) < 1e-9)
+  assert.equal(critical95(Number.POSITIVE_INFINITY), 1.959963984540054)
+  assert.ok(Math.abs(critical95(1e6) - 1.959963984540054) < 1e-4)
+  assert.ok(Math.abs(studentCdf(-2, 1e7) - normalCdf(-2)) < 1e-6)
+  assert.equal(welchDof(1, 0, 2), Number.POSITIVE_INFINITY)
+  assert.equal(welchDof(1, 1, Number.POSITIVE_INFINITY), Number.POSITIVE_INFINITY)
+  assert.equal(welchDof(0, 1, 4), 4) // all of the noise from the seeds: their dof
+  assert.ok(welchDof(3, 1, 2) > 100) // mostly image noise: nearly normal
+  // effect 5 with s.e. 1 (images) and 2 (runs): the normal interval clears 0, t with 2 seeds' dof does not.
+  const e: Effect = {effect: 5, seSample: 1, seSeed: 2, seedDof: 2, offset: 0}
+  assert.equal(claimStats([{...e, seedDof: undefined}]).verdict, 'holds')
+  const few = claimStats([e])
+  assert.equal(few.verdict, 'within noise')
+  assert.ok(Math.abs(few.pooled.dof - welchDof(1, 2, 2)) < 1e-12)
+  assert.equal(claimStats([{...e, seedDof: 1000}]).verdict, 'holds')
 })
 
 test('pending rows make the claim pending; the unpaired fallback uses the rows\' intervals', () => {
