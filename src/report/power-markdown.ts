@@ -87,7 +87,7 @@ export function powerMarkdown(p: PowerInput): string | undefined {
     seedsText(c.seedsAllImages),
   ])
   const parts = [
-    `If each claim's true effect were the paper's (in points, pooled like the verdict), how likely was this run to call it *holds*, and what design would be? *s.e.* is the pooled effect's standard error (image sample / training runs); *detectable* the smallest true effect this run finds with ${Math.round(100 * TARGET_POWER)}% power; the last two columns the independently trained seeds of every net (each row averaging its seeds) that give ${Math.round(100 * TARGET_POWER)}% power on ${n} images and on all ${all} validation images. Image noise scales as 1/√images, training-run noise as 1/√seeds.`,
+    `If each claim's true effect were the paper's (in points, pooled like the verdict), how likely was this run to call it *holds*, and what design would be? *s.e.* is the pooled effect's standard error (image sample / training runs); *detectable* the smallest true effect this run finds with ${Math.round(100 * TARGET_POWER)}% power (both with this run's Student-t interval); the last two columns the independently trained seeds of every net (each row averaging its seeds) that give ${Math.round(100 * TARGET_POWER)}% power on ${n} images and on all ${all} validation images (normal intervals: their seed noise would rest on many seeds). Image noise scales as 1/√images, training-run noise as 1/√seeds.`,
     markdownTable(
       ['claim', 'paper effect', 's.e. sample / runs', 'detectable (80%)', 'power for the paper effect', `seeds per net, ${n} images`, `seeds per net, ${all} images`],
       body,

@@ -10,12 +10,13 @@
 //   seeds of one net show as well (seed-discordance.ts) is training-run noise and also
 //   shrinks as 1/k; the rest is a floor set by the images (all of it when not measured);
 // - the pooled test alone decides (a Holm contradiction is rare when the true effect is
-//   the paper's way), two-sided 5%.
+//   the paper's way), two-sided 5%: at this run's Student t for "power now", normal for
+//   the larger designs (their seed noise would rest on many seeds).
 // The same model projects Table 3's row order: each row's error is the paper's plus
 // independent noise (training runs, and the part of the image-sample noise that does not
 // cancel between two rows scored on the same images), and Kendall's tau-b is simulated.
 import type {ClaimResult} from './claims.js'
-import {normalCdf} from './claim-stats.js'
+import {critical95, normalCdf} from './distributions.js'
 import {Z95} from '../eval/wilson.js'
 import {kendallTauB} from './ranking.js'
 import type {RowResult} from './row-result.js'
@@ -51,15 +52,19 @@ export function seAt(noise: NoiseAt, k: number, n: number): number {
   return Math.sqrt(v.fixed + (v.perSeed + noise.seSeed ** 2) / k)
 }
 
-/** Probability that the 95% interval of the effect lies above 0 when the true effect is delta. */
-export function powerAt(delta: number, se: number): number {
+/**
+ * Probability that the 95% interval of the effect lies above 0 when the true effect is
+ * delta; `critical` is the interval's quantile (the run's Student t, or the normal one
+ * for a design with many seeds).
+ */
+export function powerAt(delta: number, se: number, critical = Z95): number {
   if (se === 0) return delta > 0 ? 1 : 0
-  return normalCdf(delta / se - Z95)
+  return normalCdf(delta / se - critical)
 }
 
 /** The smallest true effect found with 80% power at standard error se. */
-export function detectableEffect(se: number): number {
-  return (Z95 + Z80) * se
+export function detectableEffect(se: number, critical = Z95): number {
+  return (critical + Z80) * se
 }
 
 /**
@@ -113,14 +118,16 @@ export function claimPower(results: readonly ClaimResult[], allImages: number, s
     const betweenNets = r.checks.filter((c) => c.primary).every((c) => c.noiseKind === 'between nets')
     const noise: NoiseAt = {seSample: r.pooled.seSample, seSeed: r.pooled.seSeed, n, seedShare: betweenNets ? seedShare : 0}
     const se = seAt(noise, 1, n)
+    // This run's own interval: Student's t at its dof; a design with many seeds would be normal.
+    const critical = critical95(r.pooled.dof)
     out.push({
       claimId: r.claim.id,
       text: r.claim.text,
       paperEffect: delta,
       noise,
       se,
-      detectable: detectableEffect(se),
-      power: powerAt(delta, se),
+      detectable: detectableEffect(se, critical),
+      power: powerAt(delta, se, critical),
       seedsNow: seedsNeeded(delta, noise, n),
       seedsAllImages: seedsNeeded(delta, noise, Math.max(n, allImages)),
     })

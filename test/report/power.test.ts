@@ -6,6 +6,7 @@ import {test} from 'node:test'
 import {claimsFile, loadClaims, loadTables} from '../../src/experiments/index.js'
 import {evaluateClaims} from '../../src/report/index.js'
 import {normalCdf} from '../../src/report/claim-stats.js'
+import {critical95} from '../../src/report/distributions.js'
 import {seedDiscordance} from '../../src/report/seed-discordance.js'
 import {seedShareOf} from '../../src/report/power-markdown.js'
 import {writePosteriors} from '../../src/eval/posteriors-file.js'
@@ -139,7 +140,11 @@ test('claimPower orients the paper effect like the verdict: the margin minus the
   assert.equal(powers.length, results.length)
   for (const p of powers) {
     assert.equal(p.noise.n, 1000)
-    assert.ok(Math.abs(p.power - normalCdf(p.paperEffect / p.se - 1.959963984540054)) < 1e-9)
+    // this run's interval: t at the pooled dof (3 seeds: 2 dof)
+    const results1 = results.find((r) => r.claim.id === p.claimId)!
+    assert.ok(Number.isFinite(results1.pooled!.dof))
+    assert.ok(Math.abs(p.power - normalCdf(p.paperEffect / p.se - critical95(results1.pooled!.dof))) < 1e-9)
+    assert.ok(p.power < normalCdf(p.paperEffect / p.se - 1.959963984540054))
     // More images never need more seeds.
     if (p.seedsNow !== 'never') assert.ok(p.seedsAllImages !== 'never' && p.seedsAllImages <= p.seedsNow)
   }
