@@ -82,7 +82,7 @@ export function powerMarkdown(p: PowerInput): string | undefined {
     signed(c.paperEffect),
     `${c.noise.seSample.toFixed(2)} / ${c.noise.seSeed.toFixed(2)}`,
     c.detectable.toFixed(2),
-    `${Math.round(100 * c.power)}%`,
+    c.power < 0.01 ? '<1%' : `${Math.round(100 * c.power)}%`,
     seedsText(c.seedsNow),
     seedsText(c.seedsAllImages),
   ])
