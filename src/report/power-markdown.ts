@@ -16,6 +16,7 @@ function roughDuration(ms: number): string {
 }
 
 const pct1 = (x: number) => (100 * x).toFixed(1)
+const POWER = `${Math.round(100 * TARGET_POWER)}%`
 
 function seedsText(k: number | 'never'): string {
   if (k === 'never') return 'none: image noise alone too large'
@@ -87,7 +88,7 @@ export function powerMarkdown(p: PowerInput): string | undefined {
     seedsText(c.seedsAllImages),
   ])
   const parts = [
-    `If each claim's true effect were the paper's (in points, pooled like the verdict), how likely was this run to call it *holds*, and what design would be? *s.e.* is the pooled effect's standard error (image sample / training runs); *detectable* the smallest true effect this run finds with ${Math.round(100 * TARGET_POWER)}% power (both with this run's Student-t interval); the last two columns the independently trained seeds of every net (each row averaging its seeds) that give ${Math.round(100 * TARGET_POWER)}% power on ${n} images and on all ${all} validation images (normal intervals: their seed noise would rest on many seeds). Image noise scales as 1/√images, training-run noise as 1/√seeds.`,
+    `If each claim's true effect were the paper's (in points, pooled like the verdict), how likely was this run to call it *holds*, and what design would be? *s.e.* is the pooled effect's standard error (image sample / training runs); *detectable* the smallest true effect this run finds with ${POWER} power (both with this run's Student-t interval); the last two columns the independently trained seeds of every net (each row averaging its seeds) that give ${POWER} power on ${n} images and on all ${all} validation images (normal intervals: their seed noise would rest on many seeds). Image noise scales as 1/√images, training-run noise as 1/√seeds.`,
     markdownTable(
       ['claim', 'paper effect', 's.e. sample / runs', 'detectable (80%)', 'power for the paper effect', `seeds per net, ${n} images`, `seeds per net, ${all} images`],
       body,
@@ -114,7 +115,7 @@ export function powerMarkdown(p: PowerInput): string | undefined {
       const k = rank.seedsAllImages
       parts.push(
         `**Table 3's order.** With each of its ${rank.rows} rows at the paper's top-1 error plus this run's noise (training runs ${rank.seedSd.toFixed(2)}, images ${rank.sampleSd.toFixed(2)} points per row), Kendall's tau-b reaches ${TAU_TARGET} with probability ${Math.round(100 * rank.probabilityNow)}% at this design; ` +
-          (k === 'never' ? `not with ${Math.round(100 * TARGET_POWER)}% at any number of seeds on ${all} images.` : `${Math.round(100 * TARGET_POWER)}% needs ${seedsText(k)} seeds per net on ${all} images${typeof k === 'number' && time.trainMs > 0 ? ` (about ${roughDuration(k * perSeedMs(all))} of jobs at this run's speed)` : ''}.`),
+          (k === 'never' ? `not with ${POWER} at any number of seeds on ${all} images.` : `${POWER} needs ${seedsText(k)} seeds per net on ${all} images${typeof k === 'number' && time.trainMs > 0 ? ` (about ${roughDuration(k * perSeedMs(all))} of jobs at this run's speed)` : ''}.`),
       )
     }
   }
@@ -124,8 +125,8 @@ export function powerMarkdown(p: PowerInput): string | undefined {
 /** Which claims a larger design could reach, cheapest first, with the job time each needs. */
 function reachableText(powers: readonly ClaimPower[], images: number, perSeedMs: number): string {
   const reachable = powers.filter((c): c is ClaimPower & {seedsAllImages: number} => c.seedsAllImages !== 'never').sort((a, b) => a.seedsAllImages - b.seedsAllImages)
-  if (reachable.length === 0) return `No claim's paper-sized effect reaches ${Math.round(100 * TARGET_POWER)}% power on this dataset's ${images} validation images at any number of seeds.`
+  if (reachable.length === 0) return `No claim's paper-sized effect reaches ${POWER} power on this dataset's ${images} validation images at any number of seeds.`
   const steps = reachable.map((c, i) => `${i + 1} of ${powers.length} claims at ${seedsText(c.seedsAllImages)} seeds per net (about ${roughDuration(c.seedsAllImages * perSeedMs)})`)
   const rest = powers.length - reachable.length
-  return `On all ${images} validation images, paper-sized effects reach ${Math.round(100 * TARGET_POWER)}% power for ${steps.join('; ')}${rest > 0 ? `; the other ${rest} at no number of seeds` : ''}.`
+  return `On all ${images} validation images, paper-sized effects reach ${POWER} power for ${steps.join('; ')}${rest > 0 ? `; the other ${rest} at no number of seeds` : ''}.`
 }
