@@ -2,6 +2,7 @@
 // the input pipeline, interleaved so load changes hit both engines alike), evaluation
 // speeds, and a real training run for peak memory.
 import os from 'node:os'
+import path from 'node:path'
 import {initBackend} from '../backend/backend.js'
 import {indexImageFolder, type ImageFolderIndex} from '../data/image-folder.js'
 import {datasetStats, type DatasetStats} from '../data/stats.js'
@@ -21,6 +22,7 @@ import type {StepSetup} from './step-runner.js'
 import {TorchReference} from './torch-reference.js'
 import {measureTrainRun, type TrainRunResult} from './train-run.js'
 import {stageJob} from '../train/job-from-profile.js'
+import {portableDatasetPath} from '../runner/dataset.js'
 import type {BenchResult, ConfigBench} from './types.js'
 
 export interface BenchOptions {
@@ -105,7 +107,8 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
     index = await indexImageFolder(opts.data)
     log(`data: ${index.root} (${index.train.length} train, ${index.val.length} val images); colour statistics...`)
     stats = await datasetStats(index)
-    data = {root: index.root, trainImages: index.train.length, valImages: index.val.length}
+    // Portable like the reports' provenance: never one machine's absolute path.
+    data = {root: portableDatasetPath(index.root), trainImages: index.train.length, valImages: index.val.length}
   } else {
     data = opts.data
     log(`input pipeline: ${opts.data.skipped}`)
@@ -272,7 +275,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
     machine: {cpu: os.cpus()[0]?.model.trim() ?? 'unknown CPU', cores: os.availableParallelism(), memGb: os.totalmem() / 2 ** 30, node: process.version},
     load: {start: loadStart, end: loadAverage()?.[0] ?? null, ...(opts.loadWaitedMs !== undefined ? {waitedFor: opts.loadWaitedMs} : {})},
     env,
-    backend: {name: info.backend, tfVersion: info.tfVersion, source: info.source},
+    backend: {name: info.backend, tfVersion: info.tfVersion, source: path.isAbsolute(info.source) ? portableDatasetPath(info.source) : info.source},
     profile: {
       name: profile.name,
       crop: profile.crop,
