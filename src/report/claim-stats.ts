@@ -14,9 +14,7 @@
 //   over the claim's comparisons (family-wise 5%, two-sided). It fails when a comparison
 //   contradicts it so, or the pooled effect is below 0 beyond its interval. Otherwise the
 //   data cannot tell: within noise.
-import {critical95, normalCdf, studentCdf, welchDof} from './distributions.js'
-
-export {normalCdf}
+import {critical95, studentCdf, welchDof} from './distributions.js'
 
 /** One comparison in the claim's orientation. Points are percentage points. */
 export interface Effect {
