@@ -31,8 +31,18 @@ data=${1:-}
 if [ -z "$data" ]; then data=$work/data; node scripts/make-toy-imagefolder.mjs "$data" >/dev/null; fi
 
 echo "== 1. local reference run, then the same under Slurm =="
-VGG_REPRO_RUNS=$work/local VGG_REPRO_RESULTS=$work/local-results vgg all --profile smoke --data "$data" > "$work/local.log" 2>&1 \
-  || { tail -20 "$work/local.log"; fail "the local smoke run failed"; }
+# Bounded: a rare native hang (a decode worker's teardown spinning in free() on a corrupted
+# heap, seen once on 2026-12-03; docs/reliability.md "Known limits") would otherwise hold
+# CI for its whole budget. On a timeout the run resumes once: finished jobs are cached and
+# a resumed job is bit-identical (test/train/kill-resume.test.ts), so the comparison with
+# the Slurm run below still holds. The run takes about a minute.
+local_run() { VGG_REPRO_RUNS=$work/local VGG_REPRO_RESULTS=$work/local-results timeout --kill-after=10 600 node bin/run.js all --profile smoke --data "$data" >> "$work/local.log" 2>&1; }
+rc=0; local_run || rc=$?
+if [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
+  echo "slurm-e2e: WARNING: the local smoke run hung (killed after 600 s, exit $rc); resuming it once" >&2
+  rc=0; local_run || rc=$?
+fi
+[ "$rc" -eq 0 ] || { tail -20 "$work/local.log"; fail "the local smoke run failed (exit $rc)"; }
 t=$(date +%s)
 export VGG_REPRO_RUNS=$work/slurm-runs VGG_REPRO_RESULTS=$work/slurm-results
 vgg all --profile smoke --data "$data" --executor slurm --wait > "$work/slurm.log" 2> "$work/slurm.err" \
