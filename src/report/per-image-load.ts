@@ -14,22 +14,29 @@ export type PerImageByRow = ReadonlyMap<string, RowPerImage>
 // Both sides compute 100·errors/n from the same ranks: allow round-off only.
 const SAME = 1e-9
 
-async function load(row: RowResult): Promise<RowPerImage> {
-  const r = row.reproduced
-  if (row.posteriors === undefined || r === undefined) return {unavailable: 'no posterior file recorded'}
-  if (!existsSync(row.posteriors)) return {unavailable: 'posterior file missing'}
+/**
+ * Per-image errors from a posterior file, only if the file gives the numbers it is said
+ * to have come from (a file that does not must not judge anything); `n` when known.
+ */
+export async function readMatchingErrors(file: string | undefined, expected: {top1Err: number; top5Err: number; n?: number}): Promise<RowPerImage> {
+  if (file === undefined) return {unavailable: 'no posterior file recorded'}
+  if (!existsSync(file)) return {unavailable: 'posterior file missing'}
   let errors: PerImageErrors
   try {
-    errors = perImageErrors(await readPosteriors(row.posteriors))
+    errors = perImageErrors(await readPosteriors(file))
   } catch {
     return {unavailable: 'posterior file unreadable'}
   }
-  // A file that does not give the row's own numbers must not judge the row.
   const n = errors.ids.length
-  if (n !== r.n || Math.abs(errorPercent(errors.top1) - r.top1Err) > SAME || Math.abs(errorPercent(errors.top5) - r.top5Err) > SAME) {
+  if ((expected.n !== undefined && n !== expected.n) || Math.abs(errorPercent(errors.top1) - expected.top1Err) > SAME || Math.abs(errorPercent(errors.top5) - expected.top5Err) > SAME) {
     return {unavailable: "posterior file does not match the row's errors"}
   }
   return errors
+}
+
+function load(row: RowResult): Promise<RowPerImage> {
+  if (row.reproduced === undefined) return Promise.resolve({unavailable: 'no posterior file recorded'})
+  return readMatchingErrors(row.posteriors, row.reproduced)
 }
 
 /** Reads only the rows named in `refs` that have results (one file at a time: paper-scale files are large). */

@@ -172,7 +172,8 @@ export function rankingPower(rows: readonly RowResult[], seedSd: number, pairedS
   const paper = ok.map((r) => r.paper.top1)
   const sampleSd = pairedSe / Math.SQRT2
   const noise: NoiseAt = {seSample: sampleSd, seSeed: seedSd, n, seedShare}
-  const sdAt = (k: number, images: number) => (Number.isFinite(k) ? seAt(noise, k, images) : Math.sqrt(sampleVariance(noise, images).fixed))
+  // k = Infinity leaves the images' fixed part alone.
+  const sdAt = (k: number, images: number) => seAt(noise, k, images)
   const reaches = (k: number) => tauProbability(paper, sdAt(k, allImages)) >= TARGET_POWER
   let seeds: number | 'never' = 'never'
   if (tauProbability(paper, sdAt(Number.POSITIVE_INFINITY, allImages)) >= TARGET_POWER) {

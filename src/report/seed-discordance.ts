@@ -4,8 +4,8 @@
 // per-image noise is training-run noise: averaging several seeds per net shrinks it,
 // and it is not a floor set by the number of images. The power projection uses the
 // ratio of the two rates for that split.
-import {readPosteriors} from '../eval/posteriors-file.js'
-import {errorPercent, pairingProblem, perImageErrors, type PerImageErrors} from './per-image-errors.js'
+import {pairingProblem, type PerImageErrors} from './per-image-errors.js'
+import {readMatchingErrors} from './per-image-load.js'
 import type {SeedRun} from './training-noise.js'
 
 export interface SeedDiscordance {
@@ -25,16 +25,11 @@ export function discordance(a: Uint8Array, b: Uint8Array): number {
 export async function seedDiscordance(runs: readonly SeedRun[]): Promise<SeedDiscordance | undefined> {
   const errors: PerImageErrors[] = []
   for (const r of runs) {
-    if (r.posteriors === undefined || r.single === undefined) continue
-    try {
-      const e = perImageErrors(await readPosteriors(r.posteriors))
-      // Only the file the seed's score came from, on the images of the others.
-      if (Math.abs(errorPercent(e.top1) - r.single.top1Err) > 1e-9) continue
-      if (errors.length > 0 && pairingProblem(errors[0], e) !== undefined) continue
-      errors.push(e)
-    } catch {
-      continue
-    }
+    if (r.single === undefined) continue
+    // Only the file the seed's score came from, on the images of the others.
+    const e = await readMatchingErrors(r.posteriors, r.single)
+    if ('unavailable' in e || (errors.length > 0 && pairingProblem(errors[0], e) !== undefined)) continue
+    errors.push(e)
   }
   if (errors.length < 2) return undefined
   let sum = 0

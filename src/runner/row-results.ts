@@ -85,19 +85,19 @@ export function cachedOutcomes(graph: JobGraph): Map<string, JobOutcome> {
 
 /** Net A's seed runs as the report's training-noise input: each seed's two scores and its Table 3 posterior file, where finished. */
 export function seedRunResults(graph: JobGraph, outcomes: Map<string, JobOutcome>): SeedRun[] {
-  const errors = (key: string) => {
+  const output = (key: string) => {
     const o = outcomes.get(key)
     if ((o?.state !== 'done' && o?.state !== 'cached') || o.record === undefined) return undefined
-    const {top1Err, top5Err} = o.record.output as CombineOutput
-    return {top1Err, top5Err}
-  }
-  const posteriors = (key: string) => {
-    const o = outcomes.get(key)
-    if ((o?.state !== 'done' && o?.state !== 'cached') || o.record === undefined) return undefined
-    return combinedPosteriorsOf(o.record.output as CombineOutput, graph.nodes.get(key)!.dir)
+    return o.record.output as CombineOutput
   }
   return graph.seedRuns.map((r) => {
-    const file = posteriors(r.single)
-    return {seed: r.seed, single: errors(r.single), multi: errors(r.multi), ...(file !== undefined ? {posteriors: file} : {})}
+    const [single, multi] = [output(r.single), output(r.multi)]
+    const file = single && combinedPosteriorsOf(single, graph.nodes.get(r.single)!.dir)
+    return {
+      seed: r.seed,
+      single: single && {top1Err: single.top1Err, top5Err: single.top5Err},
+      multi: multi && {top1Err: multi.top1Err, top5Err: multi.top5Err},
+      ...(file !== undefined ? {posteriors: file} : {}),
+    }
   })
 }
