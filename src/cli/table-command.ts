@@ -5,6 +5,7 @@ import {Flags, type Command} from '@oclif/core'
 import {backendFlag} from './backend-flag.js'
 import {EXIT_CODES, failIfUserError} from './errors.js'
 import {abortOnSigint} from './interrupt.js'
+import {announceFinished, runSupervised} from './supervise.js'
 import {ExperimentFileError} from '../experiments/errors.js'
 import type {TableName} from '../experiments/types.js'
 import {displayPath} from '../experiments/paths.js'
@@ -63,6 +64,7 @@ export async function tableCommand(cmd: Command, tables: readonly TableName[], f
       return {kind: 'slurm', ...result}
     }
     if (flags.wait) throw new ExperimentFileError('--wait goes with --executor slurm (a local run always waits)')
+    await runSupervised()
     await refuseIfSlurmRunActive(profile)
     const tty = process.stderr.isTTY === true && !json
     const sigint = abortOnSigint(() => process.stderr.write('\nstopping after the current job saves a checkpoint (Ctrl-C again to quit now)\n'))
@@ -83,6 +85,7 @@ export async function tableCommand(cmd: Command, tables: readonly TableName[], f
     }
     printRun(cmd, result, tables)
     const code = runExitCode(result, json)
+    announceFinished(code)
     if (code !== 0 && json) process.exitCode = code
     else if (code !== 0) cmd.exit(code)
     return {kind: 'run', ...result}

@@ -6,6 +6,7 @@ import {runDirOf} from '../runner/paths.js'
 import type {JobOutcome} from '../runner/run-graph.js'
 import {runJob} from '../runner/slurm/run-job.js'
 import {EXIT_CODES, failIfUserError} from '../cli/errors.js'
+import {announceFinished, runSupervised} from '../cli/supervise.js'
 
 export default class RunJob extends Command {
   static description = `Run one job of a submitted graph (what each Slurm job of --executor slurm runs).
@@ -23,6 +24,7 @@ SIGTERM (scancel, time limit) checkpoints a training job; a resubmission resumes
 
   async run(): Promise<void> {
     const {args, flags} = await this.parse(RunJob)
+    await runSupervised()
     const log = (line: string) => this.log(`[${new Date().toISOString()}] ${line}`)
     let outcome: JobOutcome
     try {
@@ -33,23 +35,27 @@ SIGTERM (scancel, time limit) checkpoints a training job; a resubmission resumes
       const warning = slowBackendWarning(backend)
       if (warning) log(warning)
       const {realExecutor} = await import('../runner/real-executor.js')
-      // Slurm sends SIGTERM on scancel and at the time limit (SIGKILL follows after KillWait).
+      // Slurm sends SIGTERM on scancel and at the time limit (SIGKILL follows after KillWait),
+      // to every process of the job: the supervisor passes it on too, so a repeat is ignored.
       const controller = new AbortController()
       const stop = () => {
+        if (controller.signal.aborted) return
         log('SIGTERM/SIGINT: stopping after a checkpoint')
         controller.abort()
       }
-      process.once('SIGTERM', stop)
-      process.once('SIGINT', stop)
+      process.on('SIGTERM', stop)
+      process.on('SIGINT', stop)
       outcome = await runJob(runDir, args.key, {executor: realExecutor({progressBars: false}), log, signal: controller.signal})
     } catch (error) {
       return failIfUserError(this, error)
     }
     if (outcome.state === 'done' || outcome.state === 'cached') {
+      announceFinished(0)
       log(`done${outcome.record ? ` in ${(outcome.record.wallMs / 1000).toFixed(1)} s` : ''}`)
       return
     }
     log(outcome.state === 'failed' ? `failed: ${outcome.error}` : 'interrupted; the last checkpoint is kept and a resubmission resumes from it')
+    announceFinished(EXIT_CODES.failed)
     this.exit(EXIT_CODES.failed)
   }
 }

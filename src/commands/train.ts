@@ -4,6 +4,7 @@ import {initBackend, slowBackendWarning} from '../backend/backend.js'
 import {backendFlag} from '../cli/backend-flag.js'
 import {EXIT_CODES, failIfUserError} from '../cli/errors.js'
 import {abortOnSigint} from '../cli/interrupt.js'
+import {announceFinished, runSupervised} from '../cli/supervise.js'
 import {ensureDataset} from '../data/ensure-dataset.js'
 import {indexImageFolder, requireTwoClasses} from '../data/image-folder.js'
 import {scaleLabel} from '../experiments/labels.js'
@@ -54,6 +55,7 @@ export default class Train extends Command {
 
   async run(): Promise<TrainCommandResult> {
     const {flags} = await this.parse(Train)
+    await runSupervised()
     const sigint = abortOnSigint(() => this.logToStderr('\ninterrupt: writing a checkpoint at the current step (Ctrl-C again to quit at once)'))
     try {
       const info = await initBackend(flags.backend)
@@ -101,6 +103,7 @@ export default class Train extends Command {
       }
       if (result.stoppedBy === 'nan') process.exitCode = EXIT_CODES.failed
       if (result.stoppedBy === 'interrupt') process.exitCode = EXIT_CODES.interrupted
+      announceFinished(Number(process.exitCode ?? 0))
       return {...result, job, profile: profile.name, backend: info.backend}
     } catch (error) {
       return failIfUserError(this, error)

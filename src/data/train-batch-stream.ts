@@ -12,7 +12,7 @@ import type {ImageFolderIndex, Sample} from './image-folder.js'
 import {envValue} from '../util/env.js'
 import {hashKey, permutation} from '../util/prng.js'
 import type {DatasetStats} from './stats.js'
-import {WorkerPool} from './worker-pool.js'
+import {sharedPool, type WorkerPool} from './worker-pool.js'
 
 export interface Batch {
   /** n*crop*crop*3 floats, NHWC, RGB 0..255 minus the mean */
@@ -62,6 +62,9 @@ export interface CacheInfo {
 
 const DEFAULT_CACHE_BYTES = 4e9
 
+// Job ids are unique in the process: streams share a decode pool (cancelQueued by id).
+let nextJobId = 0
+
 const PERM_STREAM = 0x9e7
 const SUBSET_STREAM = 0x5b5
 
@@ -79,7 +82,6 @@ export class TrainBatchStream {
   private readonly augment: AugmentOptions
   private pool: WorkerPool | undefined
   private readonly skippedByPath = new Map<string, string>()
-  private nextJobId = 0
   private closed = false
   private readonly cacheOpts: {dir: string | undefined; maxBytes: number} | undefined
   private cache: Promise<DecodedCache | {off: string}> | undefined
@@ -122,7 +124,7 @@ export class TrainBatchStream {
     if (!Number.isSafeInteger(startBatch) || startBatch < 0 || startBatch > this.batchesPerEpoch) {
       throw new RangeError(`batches: startBatch must be in [0, ${this.batchesPerEpoch}], got ${startBatch}`)
     }
-    this.pool ??= new WorkerPool(this.opts.workers)
+    this.pool ??= sharedPool(this.opts.workers)
     const pool = this.pool
     const cache = await this.openCache()
     const order = permutation(this.samples.length, hashKey(this.opts.seed, PERM_STREAM, epoch))
@@ -140,6 +142,7 @@ export class TrainBatchStream {
       while (inFlight.length > 0) {
         const f = inFlight.shift()!
         const r = await f.reply
+        if (this.closed) throw new Error('TrainBatchStream is closed')
         if (next < this.batchesPerEpoch) submit()
         this.decodes += r.decoded ?? 0
         for (const s of r.skipped!) this.skippedByPath.set(s.path, s.reason)
@@ -167,7 +170,7 @@ export class TrainBatchStream {
       if (cache === undefined) samples.push({path: s.path, label: s.label, draw})
       else samples.push({path: s.path, label: s.label, draw, slot: cache.slot(i), corrupt: cache.corruptReason(i)})
     }
-    return {id: this.nextJobId++, crop, samples, cache: cache?.shared}
+    return {id: nextJobId++, crop, samples, cache: cache?.shared}
   }
 
   /** [position in the epoch, sample index] of batch b. */
@@ -210,9 +213,9 @@ export class TrainBatchStream {
     return [...this.skippedByPath].map(([path, reason]) => ({path, reason}))
   }
 
+  /** The shared decode pool stays up for the next stream; this stream's queued jobs were dropped. */
   async close(): Promise<void> {
     this.closed = true
-    await this.pool?.close()
     this.pool = undefined
     const c = this.cacheNow
     if (c instanceof DecodedCache) await c.settled()

@@ -25,6 +25,23 @@ export function spawnWorker(): Worker {
   return new Worker(boot, {eval: true})
 }
 
+const sharedPools = new Map<number, WorkerPool>()
+
+/**
+ * The process's decode pool of this size: started on first use and kept for the life of
+ * the process (idle workers do not keep it alive), so one process with many training
+ * jobs starts and stops its worker threads once. The rare native crashes were seen where
+ * a job stopped its pool (docs/reliability.md, "Known limits"). A broken pool is replaced.
+ */
+export function sharedPool(size: number): WorkerPool {
+  let pool = sharedPools.get(size)
+  if (pool === undefined || pool.broken) {
+    pool = new WorkerPool(size)
+    sharedPools.set(size, pool)
+  }
+  return pool
+}
+
 export class WorkerPool {
   private readonly workers: Worker[] = []
   private readonly busy = new Map<Worker, Pending>()
@@ -44,6 +61,11 @@ export class WorkerPool {
       })
       this.workers.push(w)
     }
+  }
+
+  /** a worker died, or the pool was closed: it takes no more jobs */
+  get broken(): boolean {
+    return this.failure !== undefined || this.closed
   }
 
   run(job: BatchJob): Promise<BatchReply> {

@@ -131,7 +131,7 @@ describe('TrainBatchStream', () => {
     }
   })
 
-  it('close() during an epoch waits for running decodes and ends the iteration with an error', async () => {
+  it('close() during an epoch ends the iteration with an error; the shared decode pool stays up for the next stream', async () => {
     const s = new TrainBatchStream(index, stats, {...base, batchSize: 1, workers: 2, prefetch: 2})
     const it = s.batches(0)
     assert.equal((await it.next()).done, false)
@@ -140,6 +140,12 @@ describe('TrainBatchStream', () => {
       for (;;) if ((await it.next()).done) break
     }, /closed/)
     await assert.rejects(s.batches(0).next(), /closed/)
+    const next = new TrainBatchStream(index, stats, {...base, batchSize: 1, workers: 2, prefetch: 2})
+    try {
+      assert.equal((await collect(next, 0)).length, next.batchesPerEpoch)
+    } finally {
+      await next.close()
+    }
   })
 
   it('validates options', () => {

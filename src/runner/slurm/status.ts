@@ -44,7 +44,9 @@ export async function runStatus(runDir: string, cli: SlurmCli): Promise<RunStatu
     const slurm = j.jobId === undefined ? undefined : states.get(j.jobId)
     const log = j.jobId === undefined ? undefined : path.join(j.dir, `slurm-${j.jobId}.out`)
     if (j.jobId !== undefined && isCrashed(slurm) && readRecord(place) === undefined && readFailure(place) === undefined) {
-      writeFailure(place, `Slurm job ${j.jobId} ended ${formatState(slurm)}${log && existsSync(log) ? `; its log: ${log}` : ''}`)
+      // Slurm 22.05 gives JobLaunchFailure also when the job's process died by a signal.
+      const hint = slurm?.reason === 'JobLaunchFailure' ? ' (or its process died by a signal, e.g. a native crash)' : ''
+      writeFailure(place, `Slurm job ${j.jobId} ended ${formatState(slurm)}${hint}${log && existsSync(log) ? `; its log: ${log}` : ''}`)
     }
     const record = readRecord(place)
     const failure = record ? undefined : readFailure(place)
