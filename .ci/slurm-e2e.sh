@@ -46,7 +46,7 @@ fi
 t=$(date +%s)
 export VGG_REPRO_RUNS=$work/slurm-runs VGG_REPRO_RESULTS=$work/slurm-results
 vgg all --profile smoke --data "$data" --executor slurm --wait > "$work/slurm.log" 2> "$work/slurm.err" \
-  || { tail -20 "$work/slurm.log" "$work/slurm.err"; fail "all --executor slurm --wait exited $?"; }
+  || { tail -n 20 "$work/slurm.log" "$work/slurm.err"; fail "all --executor slurm --wait exited $?"; }
 grep -E '^(Submitted|Slurm states)' "$work/slurm.log"
 vgg status --profile smoke --json > "$work/slurm-status.json"
 n=$(node -e '
@@ -71,7 +71,7 @@ set +e
 vgg all --profile "$work/smoke-fail.yaml" --data "$data" --executor slurm --wait > "$work/fail.log" 2> "$work/fail.err"
 rc=$?
 set -e
-[ "$rc" = 1 ] || { tail -20 "$work/fail.log" "$work/fail.err"; fail "a run with failed jobs exited $rc, not 1"; }
+[ "$rc" = 1 ] || { tail -n 20 "$work/fail.log" "$work/fail.err"; fail "a run with failed jobs exited $rc, not 1"; }
 grep -E '^Slurm states' "$work/fail.log"
 vgg status --profile "$work/smoke-fail.yaml" --json > "$work/fail-status.json"
 vgg report --profile "$work/smoke-fail.yaml" --json > "$work/fail-report.json"
@@ -121,4 +121,7 @@ vgg cancel --profile "$work/smoke-long.yaml" > /dev/null
 echo "slurm-e2e: the resubmitted train A (job $b) resumed at epoch $resumed"
 for _ in $(seq 100); do [ -z "$(squeue -h -t PD,R,CG -o %i)" ] && break; sleep 0.2; done
 
+# Said loudly: jobs the supervisor started again after a native crash (docs/reliability.md).
+recovered=$(grep -l -E 'WARNING: the (finished )?process (died|did not exit)' "$work"/*runs/*/jobs/*/slurm-*.out "$work/local.log" 2>/dev/null || true)
+[ -z "$recovered" ] || echo "slurm-e2e: WARNING: a native crash or hang was recovered by the supervisor in: $(echo $recovered)"
 echo "slurm-e2e: passed in $(( $(date +%s) - start )) s"
