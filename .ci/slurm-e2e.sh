@@ -122,6 +122,6 @@ echo "slurm-e2e: the resubmitted train A (job $b) resumed at epoch $resumed"
 for _ in $(seq 100); do [ -z "$(squeue -h -t PD,R,CG -o %i)" ] && break; sleep 0.2; done
 
 # Said loudly: jobs the supervisor started again after a native crash (docs/reliability.md).
-recovered=$(grep -l -E 'WARNING: the (finished )?process (died|did not exit)' "$work"/*runs/*/jobs/*/slurm-*.out "$work/local.log" 2>/dev/null || true)
+recovered=$(grep -l -E 'WARNING: the (finished )?process (died|did not exit|failed inside)' "$work"/*runs/*/jobs/*/slurm-*.out "$work/local.log" 2>/dev/null || true)
 [ -z "$recovered" ] || echo "slurm-e2e: WARNING: a native crash or hang was recovered by the supervisor in: $(echo $recovered)"
 echo "slurm-e2e: passed in $(( $(date +%s) - start )) s"

@@ -8,12 +8,22 @@ import {spawn} from 'node:child_process'
 import {constants} from 'node:os'
 import path from 'node:path'
 import {envValue, type EnvName} from '../util/env.js'
+import {EXIT_CODES} from './exit-codes.js'
 
 /** Set in the child's environment: the command does its work there. */
 export const SUPERVISED_ENV: EnvName = 'VGG_REPRO_SUPERVISED'
 
 /** Signals of a native crash (V8's fatal errors abort; corrupted heaps segfault or abort). */
 const CRASH_SIGNALS = new Set<string>(['SIGSEGV', 'SIGABRT', 'SIGBUS', 'SIGILL', 'SIGFPE', 'SIGTRAP'])
+
+/**
+ * An error raised inside TensorFlow's kernels or session, never by bad input: seen once
+ * in CI's Slurm test as oneDNN's "could not execute a primitive" in max pooling at a
+ * job's first step, which the same job then ran through in a new process.
+ */
+export function isNativeFault(message: string | undefined): boolean {
+  return message !== undefined && /could not execute a primitive|Compute received an exception|Session fail to run with error/.test(message)
+}
 
 export interface SuperviseOptions {
   command: string
@@ -58,13 +68,14 @@ export async function supervise(o: SuperviseOptions): Promise<number> {
         o.log(`the finished process ${end.signal === 'SIGKILL' ? `did not exit within ${o.exitGraceMs / 1000} s (a hang in native teardown) and was ended` : `died by ${end.signal} on its way out`}; its work is saved`)
         return end.finished
       }
-      if (end.signal === undefined) return end.code
-      if (!CRASH_SIGNALS.has(end.signal) || stopping) return signalCode(end.signal)
+      const fault = end.signal === undefined ? (end.code === EXIT_CODES.nativeFault ? 'failed inside TensorFlow' : undefined) : CRASH_SIGNALS.has(end.signal) ? `died by ${end.signal}` : undefined
+      const code = end.signal === undefined ? end.code : signalCode(end.signal)
+      if (fault === undefined || stopping) return code
       if (start > o.retries) {
-        o.log(`the process died by ${end.signal} (a native crash, see docs/reliability.md) on start ${start}; giving up. Finished work is kept: the same command resumes it`)
-        return signalCode(end.signal)
+        o.log(`the process ${fault} (a native fault, see docs/reliability.md) on start ${start}; giving up. Finished work is kept: the same command resumes it`)
+        return code
       }
-      o.log(`the process died by ${end.signal} (a native crash, see docs/reliability.md); starting it again (${start + 1} of ${o.retries + 1}): finished jobs are kept and training resumes from its last checkpoint`)
+      o.log(`the process ${fault} (a native fault, see docs/reliability.md); starting it again (${start + 1} of ${o.retries + 1}): finished jobs are kept and training resumes from its last checkpoint`)
     }
   } finally {
     process.off('SIGTERM', passOn)

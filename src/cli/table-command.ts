@@ -5,7 +5,7 @@ import {Flags, type Command} from '@oclif/core'
 import {backendFlag} from './backend-flag.js'
 import {EXIT_CODES, failIfUserError} from './errors.js'
 import {abortOnSigint} from './interrupt.js'
-import {announceFinished, runSupervised} from './supervise.js'
+import {announceFinished, isNativeFault, runSupervised} from './supervise.js'
 import {ExperimentFileError} from '../experiments/errors.js'
 import type {TableName} from '../experiments/types.js'
 import {displayPath} from '../experiments/paths.js'
@@ -85,6 +85,12 @@ export async function tableCommand(cmd: Command, tables: readonly TableName[], f
     }
     printRun(cmd, result, tables)
     const code = runExitCode(result, json)
+    if (!result.interrupted && result.rows.some((r) => r.status === 'failed' && isNativeFault(r.error))) {
+      // a fresh process runs the failed jobs again (finished ones are cached)
+      cmd.logToStderr('vgg-repro: a job failed inside TensorFlow (a native fault, see docs/reliability.md)')
+      process.exitCode = EXIT_CODES.nativeFault
+      return {kind: 'run', ...result}
+    }
     announceFinished(code)
     if (code !== 0 && json) process.exitCode = code
     else if (code !== 0) cmd.exit(code)

@@ -6,7 +6,7 @@ import {runDirOf} from '../runner/paths.js'
 import type {JobOutcome} from '../runner/run-graph.js'
 import {runJob} from '../runner/slurm/run-job.js'
 import {EXIT_CODES, failIfUserError} from '../cli/errors.js'
-import {announceFinished, runSupervised} from '../cli/supervise.js'
+import {announceFinished, isNativeFault, runSupervised} from '../cli/supervise.js'
 
 export default class RunJob extends Command {
   static description = `Run one job of a submitted graph (what each Slurm job of --executor slurm runs).
@@ -55,6 +55,7 @@ SIGTERM (scancel, time limit) checkpoints a training job; a resubmission resumes
       return
     }
     log(outcome.state === 'failed' ? `failed: ${outcome.error}` : 'interrupted; the last checkpoint is kept and a resubmission resumes from it')
+    if (outcome.state === 'failed' && isNativeFault(outcome.error)) this.exit(EXIT_CODES.nativeFault)
     announceFinished(EXIT_CODES.failed)
     this.exit(EXIT_CODES.failed)
   }

@@ -2,9 +2,9 @@ import path from 'node:path'
 import {Command, Flags} from '@oclif/core'
 import {initBackend, slowBackendWarning} from '../backend/backend.js'
 import {backendFlag} from '../cli/backend-flag.js'
-import {EXIT_CODES, failIfUserError} from '../cli/errors.js'
+import {EXIT_CODES, failIfUserError, failOneLine} from '../cli/errors.js'
 import {abortOnSigint} from '../cli/interrupt.js'
-import {announceFinished, runSupervised} from '../cli/supervise.js'
+import {announceFinished, isNativeFault, runSupervised} from '../cli/supervise.js'
 import {ensureDataset} from '../data/ensure-dataset.js'
 import {indexImageFolder, requireTwoClasses} from '../data/image-folder.js'
 import {scaleLabel} from '../experiments/labels.js'
@@ -106,6 +106,7 @@ export default class Train extends Command {
       announceFinished(Number(process.exitCode ?? 0))
       return {...result, job, profile: profile.name, backend: info.backend}
     } catch (error) {
+      if (error instanceof Error && isNativeFault(error.message)) return failOneLine(this, `training failed inside TensorFlow (a native fault, see docs/reliability.md): ${error.message}`, EXIT_CODES.nativeFault)
       return failIfUserError(this, error)
     } finally {
       sigint.dispose()

@@ -24,7 +24,7 @@ export const ENV_KNOBS = [
   {name: 'VGG_REPRO_EAGER_STEP', meaning: '`1`: train and evaluate with eager tfjs ops instead of TensorFlow graph runs on the native backend', unset: 'graph runs on the native backend', readBy: 'tool'},
   {name: 'VGG_REPRO_STOCK_STEP', meaning: "`1`: keep tfjs-node's own Step kernel (ReLU gradients of the eager step) instead of the cheaper one", unset: 'the cheaper kernel (src/backend/fast-step.ts)', readBy: 'tool'},
   {name: 'VGG_REPRO_DECODE_CACHE_MB', meaning: 'memory cap of the decoded training-image cache in MB; `0` turns the cache off', unset: '4000', readBy: 'tool'},
-  {name: 'VGG_REPRO_CRASH_RETRIES', meaning: 'times a long command (`all`, `table3`-`6`, `train`, a Slurm job) is started again after its process died by a native crash (it resumes); `0`: no supervising process', unset: '2', readBy: 'tool'},
+  {name: 'VGG_REPRO_CRASH_RETRIES', meaning: 'times a long command (`all`, `table3`-`6`, `train`, a Slurm job) is started again after its process died by a native crash or a job failed inside TensorFlow (it resumes); `0`: no supervising process', unset: '2', readBy: 'tool'},
   {name: 'VGG_REPRO_SUPERVISED', meaning: 'set by the supervising process in the child doing the work (src/cli/supervise.ts); not a user setting', unset: 'this process supervises', readBy: 'tool'},
   {name: 'VGG_REPRO_PYTHON', meaning: 'Python interpreter of the benchmark (PyTorch reference, GEMM rate)', unset: '`python3`', readBy: 'tool'},
   {name: 'VGG_REPRO_SKIP_NATIVE', meaning: '`1`: `npm install` does not build the native backend (WASM fallback)', unset: 'build it', readBy: 'install'},

@@ -5,7 +5,8 @@ import os from 'node:os'
 import path from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {after, describe, it} from 'node:test'
-import {supervise} from '../../src/cli/supervise.js'
+import {EXIT_CODES} from '../../src/cli/exit-codes.js'
+import {isNativeFault, supervise} from '../../src/cli/supervise.js'
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..')
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'vgg-supervise-'))
@@ -47,6 +48,24 @@ describe('supervise: a native crash of the command is started again', () => {
     assert.equal(r.code, 128 + os.constants.signals.SIGABRT)
     assert.equal(readFileSync(starts, 'utf8'), '2')
     assert.match(r.log.at(-1)!, /died by SIGABRT .*giving up\. Finished work is kept/)
+  })
+
+  it('a child that exits 70 (a job failed inside TensorFlow) is started again too', async () => {
+    const starts = path.join(tmp, 'fault')
+    const script = `
+      const fs = require('fs'); const n = (fs.existsSync(${JSON.stringify(starts)}) ? Number(fs.readFileSync(${JSON.stringify(starts)}, 'utf8')) : 0) + 1
+      fs.writeFileSync(${JSON.stringify(starts)}, String(n)); process.exit(n === 1 ? ${EXIT_CODES.nativeFault} : 0)`
+    const r = await run(script)
+    assert.equal(r.code, 0)
+    assert.equal(readFileSync(starts, 'utf8'), '2')
+    assert.match(r.log[0], /failed inside TensorFlow .*starting it again \(2 of 3\)/)
+  })
+
+  it('TensorFlow-internal errors are native faults; input and user errors are not', () => {
+    assert.ok(isNativeFault('Session fail to run with error: Compute received an exception:Status:2, message: could not execute a primitive. in file tensorflow/core/kernels/mkl/mkl_maxpooling_op.cc:388'))
+    assert.ok(!isNativeFault('training diverged: the loss is NaN at epoch 1'))
+    assert.ok(!isNativeFault('/data/x.jpg: corrupt image'))
+    assert.ok(!isNativeFault(undefined))
   })
 
   it('an exit code, or a signal that is not a crash (SIGTERM, SIGKILL), is passed through unrepeated', async () => {
