@@ -46,7 +46,13 @@ function signalCode(signal: NodeJS.Signals): number {
   return 128 + (constants.signals[signal] ?? 0)
 }
 
-/** Run the command in a child until it ends other than by a crash; returns the exit code to use. */
+/** What went wrong natively (for the log), or undefined when the child ended otherwise. */
+function nativeFaultOf(end: ChildEnd): string | undefined {
+  if (end.signal !== undefined) return CRASH_SIGNALS.has(end.signal) ? `died by ${end.signal}` : undefined
+  return end.code === EXIT_CODES.nativeFault ? 'failed inside TensorFlow' : undefined
+}
+
+/** Run the command in a child until it ends other than by a native fault; returns the exit code to use. */
 export async function supervise(o: SuperviseOptions): Promise<number> {
   let stopping = false
   let current: ReturnType<typeof spawn> | undefined
@@ -68,7 +74,7 @@ export async function supervise(o: SuperviseOptions): Promise<number> {
         o.log(`the finished process ${end.signal === 'SIGKILL' ? `did not exit within ${o.exitGraceMs / 1000} s (a hang in native teardown) and was ended` : `died by ${end.signal} on its way out`}; its work is saved`)
         return end.finished
       }
-      const fault = end.signal === undefined ? (end.code === EXIT_CODES.nativeFault ? 'failed inside TensorFlow' : undefined) : CRASH_SIGNALS.has(end.signal) ? `died by ${end.signal}` : undefined
+      const fault = nativeFaultOf(end)
       const code = end.signal === undefined ? end.code : signalCode(end.signal)
       if (fault === undefined || stopping) return code
       if (start > o.retries) {
