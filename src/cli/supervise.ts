@@ -5,8 +5,10 @@
 // runs in a child process: a child that dies by a crash signal is started again (it
 // resumes), and a child that said it finished but does not exit is ended.
 import {spawn} from 'node:child_process'
+import {realpathSync} from 'node:fs'
 import {constants} from 'node:os'
 import path from 'node:path'
+import {projectRoot} from '../experiments/paths.js'
 import {envValue, type EnvName} from '../util/env.js'
 import {EXIT_CODES} from './exit-codes.js'
 
@@ -122,8 +124,7 @@ export async function runSupervised(): Promise<void> {
     return
   }
   const retries = Number(envValue('VGG_REPRO_CRASH_RETRIES') ?? 2)
-  const entry = process.argv[1] ?? ''
-  if (!(retries > 0) || path.basename(entry) !== 'run.js' || path.basename(path.dirname(entry)) !== 'bin') return
+  if (!(retries > 0) || !startedByBin()) return
   const code = await supervise({
     command: process.execPath,
     args: [...process.execArgv, ...process.argv.slice(1)],
@@ -132,6 +133,15 @@ export async function runSupervised(): Promise<void> {
     log: (line) => process.stderr.write(`vgg-repro: WARNING: ${line}\n`),
   })
   process.exit(code)
+}
+
+/** This process is the CLI itself: bin/run.js, also through npx's or npm link's symlinks (not a test runner). */
+export function startedByBin(entry = process.argv[1] ?? ''): boolean {
+  try {
+    return realpathSync(entry) === path.join(projectRoot(), 'bin', 'run.js')
+  } catch {
+    return false
+  }
 }
 
 /** A child whose supervisor is gone (killed with -9) ends too, as the one process used to. */

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict'
 import {spawn} from 'node:child_process'
-import {existsSync, mkdtempSync, readFileSync, rmSync} from 'node:fs'
+import {existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync} from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {after, describe, it} from 'node:test'
 import {EXIT_CODES} from '../../src/cli/exit-codes.js'
-import {isNativeFault, supervise} from '../../src/cli/supervise.js'
+import {isNativeFault, startedByBin, supervise} from '../../src/cli/supervise.js'
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..')
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'vgg-supervise-'))
@@ -59,6 +59,15 @@ describe('supervise: a native crash of the command is started again', () => {
     assert.equal(r.code, 0)
     assert.equal(readFileSync(starts, 'utf8'), '2')
     assert.match(r.log[0], /failed inside TensorFlow .*starting it again \(2 of 3\)/)
+  })
+
+  it('supervises the CLI started as bin/run.js, also through a symlink (npx, npm link), never a test runner', () => {
+    const link = path.join(tmp, 'vgg-repro')
+    symlinkSync(path.join(ROOT, 'bin', 'run.js'), link)
+    assert.ok(startedByBin(path.join(ROOT, 'bin', 'run.js')))
+    assert.ok(startedByBin(link))
+    assert.ok(!startedByBin(process.argv[1] ?? ''))
+    assert.ok(!startedByBin(path.join(tmp, 'no-such-file')))
   })
 
   it('TensorFlow-internal errors are native faults; input and user errors are not', () => {
