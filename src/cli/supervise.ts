@@ -123,8 +123,13 @@ export async function runSupervised(): Promise<void> {
     watchParent()
     return
   }
-  const retries = Number(envValue('VGG_REPRO_CRASH_RETRIES') ?? 2)
-  if (!(retries > 0) || !startedByBin()) return
+  const setting = envValue('VGG_REPRO_CRASH_RETRIES') ?? '2'
+  if (!/^\d+$/.test(setting)) {
+    process.stderr.write(`vgg-repro: VGG_REPRO_CRASH_RETRIES must be a whole number >= 0 (0: no restarts), got "${setting}"\n`)
+    process.exit(EXIT_CODES.userError)
+  }
+  const retries = Number(setting)
+  if (retries === 0 || !startedByBin()) return
   const code = await supervise({
     command: process.execPath,
     args: [...process.execArgv, ...process.argv.slice(1)],

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict'
-import {spawn} from 'node:child_process'
+import {spawn, spawnSync} from 'node:child_process'
 import {existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync} from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -68,6 +68,16 @@ describe('supervise: a native crash of the command is started again', () => {
     assert.ok(startedByBin(link))
     assert.ok(!startedByBin(process.argv[1] ?? ''))
     assert.ok(!startedByBin(path.join(tmp, 'no-such-file')))
+  })
+
+  it('a VGG_REPRO_CRASH_RETRIES that is not a whole number is one line and exit 2', () => {
+    const r = spawnSync(process.execPath, [path.join(ROOT, 'bin', 'run.js'), 'train', '--config', 'A', '--scale', '256'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      env: {...process.env, VGG_REPRO_CRASH_RETRIES: 'two'},
+    })
+    assert.equal(r.status, EXIT_CODES.userError)
+    assert.equal(r.stderr, 'vgg-repro: VGG_REPRO_CRASH_RETRIES must be a whole number >= 0 (0: no restarts), got "two"\n')
   })
 
   it('TensorFlow-internal errors are native faults; input and user errors are not', () => {
