@@ -30,8 +30,8 @@ const sharedPools = new Map<number, WorkerPool>()
 /**
  * The process's decode pool of this size: started on first use and kept for the life of
  * the process (idle workers do not keep it alive), so one process with many training
- * jobs starts and stops its worker threads once. The rare native crashes were seen where
- * a job stopped its pool (docs/reliability.md, "Known limits"). A broken pool is replaced.
+ * jobs starts its worker threads once and never stops them mid-run (docs/reliability.md,
+ * "Known limits"). A pool whose worker died is replaced.
  */
 export function sharedPool(size: number): WorkerPool {
   let pool = sharedPools.get(size)
@@ -46,9 +46,7 @@ export class WorkerPool {
   private readonly workers: Worker[] = []
   private readonly busy = new Map<Worker, Pending>()
   private readonly queue: Pending[] = []
-  private readonly drainWaiters = new Map<Worker, () => void>()
   private failure: Error | undefined
-  private closed = false
 
   constructor(size: number) {
     for (let i = 0; i < size; i++) {
@@ -56,21 +54,18 @@ export class WorkerPool {
       w.unref() // idle workers never keep the process alive
       w.on('message', (r: BatchReply) => this.finish(w, r))
       w.on('error', (e) => this.fail(w, e))
-      w.on('exit', (code) => {
-        if (!this.closed) this.fail(w, new Error(`data worker exited with code ${code}`))
-      })
+      w.on('exit', (code) => this.fail(w, new Error(`data worker exited with code ${code}`)))
       this.workers.push(w)
     }
   }
 
-  /** a worker died, or the pool was closed: it takes no more jobs */
+  /** a worker died: the pool takes no more jobs */
   get broken(): boolean {
-    return this.failure !== undefined || this.closed
+    return this.failure !== undefined
   }
 
   run(job: BatchJob): Promise<BatchReply> {
     if (this.failure) return Promise.reject(this.failure)
-    if (this.closed) return Promise.reject(new Error('worker pool is closed'))
     return new Promise((resolve, reject) => {
       this.queue.push({job, resolve, reject})
       this.dispatch()
@@ -99,7 +94,6 @@ export class WorkerPool {
     const p = this.busy.get(w)
     this.busy.delete(w)
     w.unref()
-    this.drainWaiters.get(w)?.()
     if (p) {
       if (r.error !== undefined) p.reject(new Error(r.error))
       else p.resolve(r)
@@ -107,31 +101,11 @@ export class WorkerPool {
     this.dispatch()
   }
 
-  /** A dead worker fails every pending job; healthy ones stay in busy until they reply (see close). */
+  /** A dead worker fails every pending job, and the pool is broken (sharedPool replaces it). */
   private fail(dead: Worker, e: Error): void {
     this.failure ??= e
     for (const p of [...this.busy.values(), ...this.queue]) p.reject(e)
     this.busy.delete(dead)
-    this.drainWaiters.get(dead)?.()
     this.queue.length = 0
-  }
-
-  /**
-   * Stop the workers. Running jobs are allowed to finish first (bounded wait):
-   * terminating a worker in the middle of a libvips call can crash the process.
-   */
-  async close(): Promise<void> {
-    if (this.closed) return
-    this.closed = true
-    const err = new Error('worker pool is closed')
-    for (const p of this.queue) p.reject(err)
-    this.queue.length = 0
-    const running = [...this.busy.keys()].map((w) => new Promise<void>((r) => this.drainWaiters.set(w, r)))
-    let timer: NodeJS.Timeout | undefined
-    await Promise.race([Promise.all(running), new Promise((r) => (timer = setTimeout(r, 30_000)))])
-    clearTimeout(timer)
-    for (const p of this.busy.values()) p.reject(err)
-    this.busy.clear()
-    await Promise.all(this.workers.map((w) => w.terminate()))
   }
 }

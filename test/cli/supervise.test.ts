@@ -25,12 +25,15 @@ async function run(script: string, opts: {retries?: number; exitGraceMs?: number
   return {code, log}
 }
 
-// A child that counts its starts in a file and dies by `signal` on the first `crashes` of them.
-const crashing = (file: string, crashes: number, signal = 'SIGSEGV') => `
+// A child that counts its starts in a file and runs `fault` (a statement) on the first `faults` of them.
+const counting = (file: string, faults: number, fault: string) => `
   const fs = require('fs'); const n = (fs.existsSync(${JSON.stringify(file)}) ? Number(fs.readFileSync(${JSON.stringify(file)}, 'utf8')) : 0) + 1
   fs.writeFileSync(${JSON.stringify(file)}, String(n))
-  if (n <= ${crashes}) process.kill(process.pid, ${JSON.stringify(signal)})
+  if (n <= ${faults}) ${fault}
   else process.exitCode = 0`
+
+// ... that dies by `signal` on the first `crashes` starts.
+const crashing = (file: string, crashes: number, signal = 'SIGSEGV') => counting(file, crashes, `process.kill(process.pid, ${JSON.stringify(signal)})`)
 
 describe('supervise: a native crash of the command is started again', () => {
   it('a child that dies by SIGSEGV once is started again and its exit code is the answer', async () => {
@@ -52,10 +55,7 @@ describe('supervise: a native crash of the command is started again', () => {
 
   it('a child that exits 70 (a job failed inside TensorFlow) is started again too', async () => {
     const starts = path.join(tmp, 'fault')
-    const script = `
-      const fs = require('fs'); const n = (fs.existsSync(${JSON.stringify(starts)}) ? Number(fs.readFileSync(${JSON.stringify(starts)}, 'utf8')) : 0) + 1
-      fs.writeFileSync(${JSON.stringify(starts)}, String(n)); process.exit(n === 1 ? ${EXIT_CODES.nativeFault} : 0)`
-    const r = await run(script)
+    const r = await run(counting(starts, 1, `process.exit(${EXIT_CODES.nativeFault})`))
     assert.equal(r.code, 0)
     assert.equal(readFileSync(starts, 'utf8'), '2')
     assert.match(r.log[0], /failed inside TensorFlow .*starting it again \(2 of 3\)/)
