@@ -73,15 +73,18 @@ def init_like_ours(model, init):
             nn.init.zeros_(m.bias)
 
 
-def run_steps(model, opt, x, y, n):
+def run_steps(model, opt, x, y, n, autocast=False):
     times = []
     hits = torch.zeros(2)
     k = min(5, model.classifier[-1].out_features)
     for _ in range(n):
         t0 = time.perf_counter()
         opt.zero_grad(set_to_none=True)
-        out = model(x)
-        loss = F.cross_entropy(out, y)
+        # bf16 mixed precision as PyTorch users run it: autocast on the forward (and so
+        # on its backward), fp32 weights and optimizer; cross-entropy autocasts to fp32
+        with torch.autocast("cpu", dtype=torch.bfloat16, enabled=autocast):
+            out = model(x)
+            loss = F.cross_entropy(out, y)
         loss.backward()
         opt.step()
         with torch.no_grad():
@@ -94,6 +97,7 @@ def run_steps(model, opt, x, y, n):
 def train(req):
     torch.manual_seed(req.get("seed", 1))
     fmt = req.get("memoryFormat", "auto")
+    autocast = req.get("autocast") == "bf16"
     batch, crop = req["batch"], req["crop"]
     classes = req["plan"]["fcs"][-1]["out"]
     results = {}
@@ -114,15 +118,15 @@ def train(req):
         y = torch.randint(0, classes, (batch,))
         if fmt == "auto":
             # Let PyTorch's preferred layout win: a short trial of each, keep the faster.
-            run_steps(model, opt, x, y, req.get("warmup", 2))
-            trial = run_steps(model, opt, x, y, req.get("trialSteps", 3))
+            run_steps(model, opt, x, y, req.get("warmup", 2), autocast)
+            trial = run_steps(model, opt, x, y, req.get("trialSteps", 3), autocast)
             results[name] = (statistics.median(trial), model, opt, x, y)
         else:
             results[name] = (0.0, model, opt, x, y)
     best = min(results, key=lambda n_: results[n_][0])
     _, model, opt, x, y = results[best]
-    warm = run_steps(model, opt, x, y, req["warmup"]) if fmt != "auto" else []
-    times = run_steps(model, opt, x, y, req["steps"])
+    warm = run_steps(model, opt, x, y, req["warmup"], autocast) if fmt != "auto" else []
+    times = run_steps(model, opt, x, y, req["steps"], autocast)
     return {
         "ok": True,
         "stepMs": times,
@@ -131,10 +135,31 @@ def train(req):
         "trialMs": {n_: results[n_][0] for n_ in results} if fmt == "auto" else None,
         "threads": torch.get_num_threads(),
         "torch": torch.__version__,
+        "autocast": "bf16" if autocast else None,
     }
 
 
+def gemm(req):
+    # The machine's matrix rate in a dtype, through PyTorch's CPU GEMM (oneDNN for bf16)
+    n, reps = req.get("n", 2048), req.get("reps", 10)
+    dt = torch.bfloat16 if req.get("dtype") == "bfloat16" else torch.float32
+    g = torch.Generator().manual_seed(0)
+    a = torch.randn(n, n, generator=g).to(dt)
+    b = torch.randn(n, n, generator=g).to(dt)
+    for _ in range(2):
+        torch.matmul(a, b)
+    times = []
+    for _ in range(reps):
+        t0 = time.perf_counter()
+        torch.matmul(a, b)
+        times.append(time.perf_counter() - t0)
+    med = statistics.median(times)
+    return {"ok": True, "n": n, "reps": reps, "medianMs": med * 1000, "gflops": 2 * n**3 / med / 1e9, "torch": torch.__version__}
+
+
 def handle(req):
+    if req.get("cmd") == "gemm":
+        return gemm(req)
     if req.get("cmd") == "hello":
         return {"ok": True, "torch": torch.__version__, "threads": torch.get_num_threads()}
     if req.get("cmd") == "train":

@@ -3,7 +3,7 @@
 // session, so a whole training step is one native call that TensorFlow's graph
 // optimiser (grappler) can fuse and schedule. Node names of unnamed nodes come from a
 // counter, so the same calls in the same order give the same graph.
-export type GraphDtype = 'float32' | 'int32' | 'bool'
+export type GraphDtype = 'float32' | 'bfloat16' | 'int32' | 'bool'
 
 export type AttrValue =
   | {type: GraphDtype}
@@ -62,12 +62,38 @@ export class GraphBuilder {
   }
 }
 
+/**
+ * The dtype a graph computes its convolutions, matrix products and their gradients in
+ * (mixed precision, src/backend/precision.ts): weights, momentum, the loss and the
+ * update stay float32 whatever this is.
+ */
+export type ComputeDtype = 'float32' | 'bfloat16'
+
+/** The T attribute of float ops computing in `dtype`. */
+export const tOf = (dtype: ComputeDtype) => ({T: {type: dtype} as AttrValue})
+/** BiasAdd / BiasAddGrad on NHWC tensors in `dtype` */
+export const biasAttrs = (dtype: ComputeDtype) => ({data_format: {s: 'NHWC'} as AttrValue, ...tOf(dtype)})
+/** stride-1 SAME convolution and its gradients, NHWC, in `dtype` */
+export const convAttrs = (dtype: ComputeDtype) => ({
+  strides: {ints: [1, 1, 1, 1]} as AttrValue,
+  padding: {s: 'SAME'} as AttrValue,
+  data_format: {s: 'NHWC'} as AttrValue,
+  ...tOf(dtype),
+})
+/** Reshape of a `dtype` tensor with an int32 shape input */
+export const reshapeAttrs = (dtype: ComputeDtype) => ({...tOf(dtype), Tshape: {type: 'int32'} as AttrValue})
+
+/** `x` (of dtype `from`) as `to`: a Cast node, or `x` itself when they agree. */
+export function castTo(g: GraphBuilder, x: string, from: ComputeDtype, to: ComputeDtype): string {
+  return from === to ? x : g.add('Cast', [x], {SrcT: {type: from}, DstT: {type: to}, Truncate: {b: false}})
+}
+
 export const F32: AttrValue = {type: 'float32'}
 /** the T attribute of float ops */
 export const T = {T: F32}
-/** BiasAdd / BiasAddGrad on NHWC tensors */
-export const BIAS_ATTRS = {data_format: {s: 'NHWC'}, ...T}
-/** stride-1 SAME convolution and its gradients, NHWC */
-export const CONV_ATTRS = {strides: {ints: [1, 1, 1, 1]}, padding: {s: 'SAME'}, data_format: {s: 'NHWC'}, ...T}
-/** Reshape with an int32 shape input */
-export const RESHAPE_ATTRS = {...T, Tshape: {type: 'int32'} as AttrValue}
+/** BiasAdd / BiasAddGrad on float32 NHWC tensors */
+export const BIAS_ATTRS = biasAttrs('float32')
+/** stride-1 SAME float32 convolution and its gradients, NHWC */
+export const CONV_ATTRS = convAttrs('float32')
+/** Reshape of a float32 tensor with an int32 shape input */
+export const RESHAPE_ATTRS = reshapeAttrs('float32')

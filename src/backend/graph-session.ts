@@ -41,7 +41,7 @@ function protoModule(): Proto {
 }
 
 function dtypeEnum(pb: Proto, dtype: GraphDtype): number {
-  return {float32: pb.DataType.DT_FLOAT, int32: pb.DataType.DT_INT32, bool: pb.DataType.DT_BOOL}[dtype]
+  return {float32: pb.DataType.DT_FLOAT, bfloat16: pb.DataType.DT_BFLOAT16, int32: pb.DataType.DT_INT32, bool: pb.DataType.DT_BOOL}[dtype]
 }
 
 function shapeProto(pb: Proto, dims: number[]): Proto {

@@ -2,6 +2,7 @@
 // multi-crop, at one Q and at three Qs (multi-scale = three passes over the images),
 // through the same forward as evaluateCheckpoint (graph runs on native TensorFlow).
 import path from 'node:path'
+import {computeDtype, type Precision} from '../backend/precision.js'
 import {loadEvalImage} from '../data/eval-image.js'
 import type {ImageFolderIndex} from '../data/image-folder.js'
 import type {DatasetStats} from '../data/stats.js'
@@ -17,6 +18,8 @@ export interface EvalSpeed {
   imgPerS: number
   wallMs: number
   perScale: {scale: number; imgPerS: number; wallMs: number}[]
+  /** what the forward computed in (absent before precision existed: fp32) */
+  precision?: Precision
 }
 
 export function evalSamples(index: ImageFolderIndex, n: number): EvalSample[] {
@@ -30,11 +33,12 @@ export async function measureEval(
   net: VggNet,
   index: ImageFolderIndex,
   stats: DatasetStats,
-  opts: {technique: SingleTechnique; scales: number[]; images: number; warmupImages: number; batchSize: number},
+  opts: {technique: SingleTechnique; scales: number[]; images: number; warmupImages: number; batchSize: number; precision?: Precision},
 ): Promise<EvalSpeed> {
   const load = (p: string, q: number) => loadEvalImage(p, q, stats)
   // the forward evaluateCheckpoint uses: graph runs on native TensorFlow
-  const forward = fastForward(net)
+  const precision = opts.precision ?? 'fp32'
+  const forward = fastForward(net, computeDtype(precision))
   const run = (samples: EvalSample[], scale: number) =>
     evaluateNet({net: forward, samples, classes: index.classes, technique: opts.technique, scale, load, limits: {batchSize: opts.batchSize}})
   try {
@@ -48,7 +52,7 @@ export async function measureEval(
       perScale.push({scale: q, imgPerS: r.imgPerS, wallMs: r.wallMs})
     }
     const wallMs = perScale.reduce((s, p) => s + p.wallMs, 0)
-    return {technique: opts.technique, scales: opts.scales, images: samples.length, imgPerS: (1000 * samples.length) / wallMs, wallMs, perScale}
+    return {technique: opts.technique, scales: opts.scales, images: samples.length, imgPerS: (1000 * samples.length) / wallMs, wallMs, perScale, precision}
   } finally {
     forward.dispose()
   }

@@ -1,6 +1,10 @@
-// The machine's float32 matrix rate, the yardstick for "fraction of the machine":
-// numpy's 2048 x 2048 matmul (BLAS) when python3 has numpy, else tfjs matMul on our backend.
+// The machine's matrix rates, the yardsticks for "fraction of the machine": float32 from
+// numpy's 2048 x 2048 matmul (BLAS) when python3 has numpy, else tfjs matMul on our
+// backend; bfloat16 from PyTorch's matmul (oneDNN) when the PyTorch reference runs, else
+// a bfloat16 MatMul graph on our native backend.
 import * as tf from '@tensorflow/tfjs-core'
+import {GraphBuilder} from '../backend/graph-builder.js'
+import {GraphSession, graphSessionsAvailable} from '../backend/graph-session.js'
 import {benchScript, lastJsonLine, runPython} from './python.js'
 import {median} from './stats.js'
 
@@ -8,7 +12,7 @@ export interface GemmRate {
   gflops: number
   /** what was measured, e.g. "numpy 2.4.6 matmul 2048x2048 float32, median of 10" */
   source: string
-  engine: 'numpy' | 'tfjs'
+  engine: 'numpy' | 'tfjs' | 'torch'
 }
 
 export async function machineGemm(n = 2048, reps = 10): Promise<GemmRate> {
@@ -39,4 +43,42 @@ export function tfjsGemm(n = 2048, reps = 10): GemmRate {
   b.dispose()
   const ms = median(times)
   return {gflops: (2 * n ** 3) / (ms / 1000) / 1e9, source: `tfjs matMul ${n}x${n} float32 on the ${tf.getBackend()} backend, median of ${reps} (numpy unavailable)`, engine: 'tfjs'}
+}
+
+/** The bfloat16 rate: `torchGemm` (PyTorch's) when given, else a MatMul graph on native TensorFlow; null elsewhere. */
+export async function machineGemmBf16(torchGemm?: (n: number, reps: number) => Promise<{gflops: number; source: string}>, n = 2048, reps = 10): Promise<GemmRate | null> {
+  if (torchGemm !== undefined) {
+    try {
+      const r = await torchGemm(n, reps)
+      return {...r, engine: 'torch'}
+    } catch {
+      // fall back to our backend
+    }
+  }
+  if (!graphSessionsAvailable()) return null
+  const g = new GraphBuilder()
+  const cast = (x: string) => g.add('Cast', [x], {SrcT: {type: 'float32'}, DstT: {type: 'bfloat16'}})
+  const a = cast(g.placeholder('a', 'float32', [n, n]))
+  const b = cast(g.placeholder('b', 'float32', [n, n]))
+  const c = g.add('MatMul', [a, b], {transpose_a: {b: false}, transpose_b: {b: false}, T: {type: 'bfloat16'}})
+  // a one-element read fences execution without timing a large copy
+  g.add('Slice', [c, g.intConst([0, 0]), g.intConst([1, 1])], {T: {type: 'bfloat16'}, Index: {type: 'int32'}}, 'corner')
+  const session = new GraphSession(g.build())
+  const x = tf.randomNormal([n, n], 0, 1, 'float32', 1)
+  const y = tf.randomNormal([n, n], 0, 1, 'float32', 2)
+  const times: number[] = []
+  try {
+    for (let i = 0; i < reps + 2; i++) {
+      const t0 = performance.now()
+      const [corner] = session.run([['a', x], ['b', y]], ['corner'])
+      corner.dispose()
+      if (i >= 2) times.push(performance.now() - t0)
+    }
+  } finally {
+    session.dispose()
+    x.dispose()
+    y.dispose()
+  }
+  const ms = median(times)
+  return {gflops: (2 * n ** 3) / (ms / 1000) / 1e9, source: `TensorFlow MatMul ${n}x${n} bfloat16 (graph on our backend), median of ${reps}`, engine: 'tfjs'}
 }

@@ -21,6 +21,22 @@ export function renderHistory(entries: HistoryEntry[]): string[] {
   ]
 }
 
+/** bf16 over fp32 (ours) and ours bf16 / PyTorch bf16 of every logged run that measured them. */
+export function renderBf16RunLog(runs: RunLogEntry[], configs: string[]): string[] {
+  const withBf16 = runs.filter((e) => Object.values(e.configs).some((c) => c.oursBf16 !== undefined))
+  if (withBf16.length < 2) return []
+  const rows = withBf16.map((e) => [
+    e.date.replace('T', ' ').slice(0, 16),
+    f2(e.loadStart),
+    ...configs.map((c) => `x${f2(e.configs[c]?.bf16OverFp32)} / ${f2(e.configs[c]?.ratioBf16)}`),
+  ])
+  return [
+    `bf16 in every logged run that measured it (${withBf16.length} runs): ours bf16 over ours fp32 / ours bf16 over PyTorch bf16 autocast:`,
+    '',
+    markdownTable(['run (UTC)', 'load', ...configs], rows),
+  ]
+}
+
 /** The ratio ours/PyTorch of every logged run, one row per run, and how often all reached 1.0. */
 export function renderRunLog(runs: RunLogEntry[], configs: string[]): string[] {
   const rows = runs.map((e) => {
@@ -62,6 +78,45 @@ export function renderTargets(r: BenchResult, runs: RunLogEntry[] = []): string[
     `- ours/PyTorch >= 1.0 for all six: ${verdict(allAtLeast(ratios))} in this run (${range(ratios)})${runsMeeting(runs)}`,
     `- data wait < 10%: ${verdict(r.dataWaitFraction === null ? null : r.dataWaitFraction < 0.1)} (worst ${pct(r.dataWaitFraction)})`,
     `- >= 0.4 of the matrix rate for the widest configs (D, E): ${verdict(wideFrac === null ? null : wideFrac >= 0.4)} (${f2(wideFrac)})`,
+  ]
+}
+
+/** The mixed-precision targets (issue 19), met or not in this run. */
+export function renderBf16Targets(r: BenchResult): string[] {
+  const configs = Object.values(r.configs)
+  if (!configs.some((c) => c.bf16 !== undefined)) return []
+  const verdict = (ok: boolean | null) => (ok === null ? 'not measured' : ok ? '**met**' : '**not met**')
+  const all = (xs: (number | null | undefined)[], min: number) => (xs.length === 0 || xs.some((x) => typeof x !== 'number') ? null : xs.every((x) => x! >= min))
+  const span = (xs: (number | null | undefined)[]) => {
+    const v = xs.filter((x): x is number => typeof x === 'number')
+    return v.length > 0 ? `${Math.min(...v).toFixed(2)}–${Math.max(...v).toFixed(2)}` : '–'
+  }
+  const ade = configs.filter((c) => ['A', 'D', 'E'].includes(c.config))
+  const de = configs.filter((c) => c.config === 'D' || c.config === 'E')
+  return [
+    'Targets (issue 19, mixed precision):',
+    '',
+    `- ours bf16 >= 1.9x ours fp32 for A, D and E: ${verdict(all(ade.map((c) => c.bf16OverFp32), 1.9))} (${ade.map((c) => `${c.config} x${f2(c.bf16OverFp32)}`).join(', ')})`,
+    `- ours bf16 >= 1.0x PyTorch bf16 autocast for all six: ${verdict(all(configs.map((c) => c.ratioVsTorchBf16), 1))} (${span(configs.map((c) => c.ratioVsTorchBf16))})`,
+    `- D and E >= 0.3 of the bf16 GEMM rate: ${verdict(all(de.map((c) => c.bf16MatrixFraction), 0.3))} (${de.map((c) => `${c.config} ${f2(c.bf16MatrixFraction)}`).join(', ')})`,
+  ]
+}
+
+function bf16Row(c: ConfigBench, r: BenchResult): string[] {
+  return [
+    c.config,
+    f1(c.oursImgPerS),
+    f1(c.bf16?.imgPerS),
+    c.bf16OverFp32 !== undefined ? `x${f2(c.bf16OverFp32)}` : '–',
+    f1(c.torchImgPerS),
+    f1(c.torchBf16?.imgPerS),
+    f2(c.ratioVsTorch),
+    f2(c.ratioVsTorchBf16),
+    f1(c.bf16?.gflops),
+    f2(c.bf16 !== undefined ? c.bf16.gflops / r.machineGemmGflops : null),
+    f2(c.bf16MatrixFraction),
+    c.pipeline !== undefined ? `${f1(c.pipeline.imgPerS)} (${c.pipeline.precision ?? 'fp32'})` : '–',
+    pct(c.pipeline?.dataWaitFraction),
   ]
 }
 
@@ -116,6 +171,40 @@ export function renderMarkdown(r: BenchResult, runs: RunLogEntry[] = []): string
       `Pipeline = the same step fed by TrainBatchStream from \`${'root' in r.data ? r.data.root : '–'}\`: images/s over ${pr.pipelineSteps} steps after ${pr.pipelineWarmup} warm-up, wall time including waits, ${configs[0]?.pipeline?.workers ?? '–'} decode worker thread(s); data wait = waiting / wall.`,
     '',
   )
+  if (configs.some((c) => c.bf16 !== undefined)) {
+    lines.push(
+      '### fp32 and bf16 mixed precision, side by side',
+      '',
+      `bf16 = bfloat16 convolutions, matrix products and their gradients, float32 weights, momentum, loss and update (src/backend/precision.ts); PyTorch bf16 = the same step under ` +
+        "`torch.autocast('cpu', dtype=torch.bfloat16)` in its faster memory format. Matrix rates: fp32 " +
+        `**${r.machineGemmGflops.toFixed(0)} GFLOP/s** (${r.gemmSource}), bf16 **${r.bf16GemmGflops != null ? r.bf16GemmGflops.toFixed(0) : '–'} GFLOP/s** (${r.bf16GemmSource ?? 'not measured'}). ` +
+        `The pipeline ran in the precision training uses here: ${r.precision?.training ?? 'fp32'} (${r.precision?.reason ?? ''}).`,
+      '',
+      markdownTable(
+        [
+          'config',
+          'ours fp32 img/s',
+          'ours bf16 img/s',
+          'bf16 / fp32',
+          'PyTorch fp32',
+          'PyTorch bf16',
+          'ours/PyTorch fp32',
+          'ours/PyTorch bf16',
+          'ours bf16 GFLOP/s',
+          'of fp32 GEMM',
+          'of bf16 GEMM',
+          'pipeline img/s',
+          'data wait',
+        ],
+        configs.map((c) => bf16Row(c, r)),
+      ),
+      '',
+      ...renderBf16Targets(r),
+      '',
+      '### fp32',
+      '',
+    )
+  }
   lines.push(
     markdownTable(
       ['config', 'fwd GFLOP/img', 'ours img/s', 'PyTorch img/s', 'ours/PyTorch', 'ours GFLOP/s', 'of matrix rate', 'pipeline img/s', 'data wait'],
@@ -140,6 +229,8 @@ export function renderMarkdown(r: BenchResult, runs: RunLogEntry[] = []): string
   }
   lines.push(...renderTargets(r, runs), '')
   if (runs.length > 1) lines.push(...renderRunLog(runs, Object.keys(r.configs)), '')
+  const bf16Log = renderBf16RunLog(runs, Object.keys(r.configs))
+  if (bf16Log.length > 0) lines.push(...bf16Log, '')
   if ('skipped' in r.torch) lines.push(`PyTorch: ${r.torch.skipped}`, '')
   if ('skipped' in r.data) lines.push(`Input pipeline: ${r.data.skipped}`, '')
   if (r.decode !== null) {
@@ -198,8 +289,8 @@ export function renderMarkdown(r: BenchResult, runs: RunLogEntry[] = []): string
     )
     lines.push(
       markdownTable(
-        ['technique', 'Q', 'images', 'img/s', 'per Q img/s'],
-        e.runs.map((x) => [x.technique, x.scales.join(','), String(x.images), f1(x.imgPerS), x.perScale.map((s) => `Q=${s.scale}: ${f1(s.imgPerS)}`).join(', ')]),
+        ['technique', 'Q', 'precision', 'images', 'img/s', 'per Q img/s'],
+        e.runs.map((x) => [x.technique, x.scales.join(','), x.precision ?? 'fp32', String(x.images), f1(x.imgPerS), x.perScale.map((s) => `Q=${s.scale}: ${f1(s.imgPerS)}`).join(', ')]),
       ),
       '',
     )
@@ -210,7 +301,7 @@ export function renderMarkdown(r: BenchResult, runs: RunLogEntry[] = []): string
   } else {
     const t = r.trainRun
     lines.push(
-      `\`trainNet\` in a child process: net ${t.config}, one epoch of ${t.images} images plus validation and checkpoints. ` +
+      `\`trainNet\` in a child process: net ${t.config} in ${t.precision ?? 'fp32'}, one epoch of ${t.images} images plus validation and checkpoints. ` +
         `Peak resident memory **${t.peakRssMb.toFixed(0)} MB** (process.resourceUsage().maxRSS, decode workers included); ` +
         `the trainer's own epoch figures: ${f1(t.imgPerS)} img/s, data wait ${pct(t.dataWaitFraction)} (first steps included); wall ${(t.wallMs / 1000).toFixed(1)} s.`,
       '',

@@ -13,7 +13,9 @@ import {CONFIG_NAMES, createNet, forwardFlops, type ConfigName} from '../models/
 import {measureCompute} from './compute-speed.js'
 import {measureDecode} from './decode-speed.js'
 import {measureEval, type EvalSpeed} from './eval-speed.js'
-import {machineGemm} from './gemm.js'
+import {machineGemm, machineGemmBf16, type GemmRate} from './gemm.js'
+import {resolveHostPrecision} from '../backend/host-precision.js'
+import {computeDtype, type Precision, type PrecisionSetting} from '../backend/precision.js'
 import {loadHistory} from './history.js'
 import {loadAverage} from './load.js'
 import {perOpOverheadUs} from './op-profile.js'
@@ -45,6 +47,8 @@ export interface BenchOptions {
   loadWaitedMs?: number
   /** also measure the eager step for comparison (native backend only: elsewhere it is the measured engine) */
   eager?: boolean
+  /** --precision: the pipeline's, evaluation's and training run's (default auto, resolved as `train` does); fp32 also skips the bf16 columns */
+  precision?: PrecisionSetting
 }
 
 /** Environment variables that change TensorFlow's speed, recorded with each run. */
@@ -58,13 +62,13 @@ export function speedEnv(): Record<string, string> {
 }
 
 /** The base stage's training job of one config at a profile's size (the runner's mapping). */
-function baseStage(profile: Profile, config: ConfigName, numClasses: number, epochs?: number) {
-  return stageJob(profile, {config, scale: 256, numClasses, fineTune: false, epochs})
+function baseStage(profile: Profile, config: ConfigName, numClasses: number, precision: Precision, epochs?: number) {
+  return stageJob(profile, {config, scale: 256, numClasses, fineTune: false, epochs, precision})
 }
 
-/** The trainer's step settings for one config at a profile's size. */
-export function stepSetup(profile: Profile, config: ConfigName, numClasses: number, batch: number): StepSetup {
-  const job = baseStage(profile, config, numClasses)
+/** The trainer's step settings for one config at a profile's size, computing in `precision`. */
+export function stepSetup(profile: Profile, config: ConfigName, numClasses: number, batch: number, precision: Precision = 'fp32'): StepSetup {
+  const job = baseStage(profile, config, numClasses, precision)
   return {
     spec: job.net,
     // Glorot in both engines: finite values all along (a diverged net is not a
@@ -76,6 +80,7 @@ export function stepSetup(profile: Profile, config: ConfigName, numClasses: numb
     weightDecay: job.weightDecay,
     dropout: job.dropout,
     seed: job.seed,
+    dtype: computeDtype(precision),
   }
 }
 
@@ -98,6 +103,13 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
   }
   const trainScale = scaleToProfile(256, profile)
   const log = opts.log
+  // Ours in fp32 and bf16 side by side (bf16 only where graph sessions run, and not with
+  // --precision fp32); the pipeline, evaluation and training run use the precision training
+  // would (auto resolved here, as `train` does).
+  const setting = opts.precision ?? 'auto'
+  const measured: Precision[] = setting === 'fp32' || !graphSessionsAvailable() ? ['fp32'] : ['fp32', 'bf16']
+  const trainPrecision = resolveHostPrecision(setting)
+  log(`precision: ours in ${measured.join(' and ')}; pipeline, evaluation and training run in ${trainPrecision.precision} (${trainPrecision.reason})`)
 
   // Data first: the class count of the real dataset sizes fc8 in every measurement.
   let index: ImageFolderIndex | undefined
@@ -119,7 +131,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
     log(`decode: ${decode.msPerImage.toFixed(2)} ms/image wall, ${decode.cpuMsPerImage.toFixed(2)} ms CPU (one at a time)`)
   }
   const numClasses = index?.classes.length ?? profile.numClasses
-  const setupOf = (config: ConfigName): StepSetup => stepSetup(profile, config, numClasses, batch)
+  const setupOf = (config: ConfigName, precision: Precision = 'fp32'): StepSetup => stepSetup(profile, config, numClasses, batch, precision)
 
   log('machine float32 GEMM rate...')
   const gemm1 = await machineGemm()
@@ -141,12 +153,20 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
     }
   }
 
+  let bf16Gemm: GemmRate | null = null
+  if (measured.includes('bf16')) {
+    log('machine bfloat16 GEMM rate...')
+    bf16Gemm = await machineGemmBf16(torch !== undefined ? (n, reps) => torch!.gemm('bfloat16', n, reps) : undefined)
+    log(bf16Gemm === null ? '  not measured (no PyTorch, no native backend)' : `  ${bf16Gemm.gflops.toFixed(0)} GFLOP/s (${bf16Gemm.source})`)
+  }
+
   const results: Partial<Record<ConfigName, ConfigBench>> = {}
   try {
     for (const config of configs) {
-      const setup = setupOf(config)
+      // The fp32 columns keep their historical names (oursImgPerS ...); bf16 has its own.
+      const setup = setupOf(config, 'fp32')
       const fwd = forwardFlops(setup.spec)
-      log(`${config}: ours (random input)...`)
+      log(`${config}: ours fp32 (random input)...`)
       const ours = await measureCompute(setup, {warmup: protocol.warmup, steps: protocol.steps, profile: true})
       const oursGflops = (3 * fwd * ours.imgPerS) / 1e9
       const row: ConfigBench = {
@@ -164,10 +184,23 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
             ? undefined
             : {ops: ours.profile.ops, uploads: ours.profile.uploads, opMs: ours.profile.opMs, totalMs: ours.profile.totalMs, top: ours.profile.byOp.slice(0, 12)},
       }
+      if (measured.includes('bf16')) {
+        log(`${config}: ours bf16 (random input)...`)
+        const b = await measureCompute(setupOf(config, 'bf16'), {warmup: protocol.warmup, steps: protocol.steps, profile: true})
+        const gflops = (3 * fwd * b.imgPerS) / 1e9
+        row.bf16 = {
+          imgPerS: b.imgPerS,
+          stepMs: b.stepMs,
+          gflops,
+          ops: b.profile === undefined ? undefined : {ops: b.profile.ops, uploads: b.profile.uploads, opMs: b.profile.opMs, totalMs: b.profile.totalMs, top: b.profile.byOp.slice(0, 12)},
+        }
+        row.bf16OverFp32 = b.imgPerS / ours.imgPerS
+        row.bf16MatrixFraction = bf16Gemm === null ? null : gflops / bf16Gemm.gflops
+      }
       if (withEager) {
         // The same step on the eager engine (the wasm/cpu backends' engine), side by side.
         log(`${config}: ours, eager step...`)
-        const prop = await measureCompute({...setup, engine: 'eager'}, {warmup: protocol.warmup, steps: protocol.steps, profile: true})
+        const prop = await measureCompute({...setup, dtype: 'float32', engine: 'eager'}, {warmup: protocol.warmup, steps: protocol.steps, profile: true})
         row.eager = {
           imgPerS: prop.imgPerS,
           stepMs: prop.stepMs,
@@ -176,7 +209,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
         }
       }
       if (torch !== undefined) {
-        log(`${config}: PyTorch...`)
+        log(`${config}: PyTorch fp32...`)
         const t = await torch.trainStep({...setup, warmup: protocol.torchWarmup, steps: protocol.torchSteps})
         row.torchImgPerS = t.imgPerS
         row.torchStepMs = t.stepMs
@@ -185,20 +218,37 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
         row.ratioVsTorch = ours.imgPerS / t.imgPerS
         if (row.eager !== undefined) row.eager.ratioVsTorch = row.eager.imgPerS / t.imgPerS
       }
+      if (torch !== undefined && measured.includes('bf16')) {
+        log(`${config}: PyTorch bf16 autocast...`)
+        const t = await torch.trainStep({...setup, autocast: 'bf16', warmup: protocol.torchWarmup, steps: protocol.torchSteps})
+        row.torchBf16 = {imgPerS: t.imgPerS, stepMs: t.stepMs, memoryFormat: t.memoryFormat, trialMs: t.trialMs}
+        row.ratioVsTorchBf16 = row.bf16 === undefined ? null : row.bf16.imgPerS / t.imgPerS
+      }
       if (index !== undefined && stats !== undefined) {
-        log(`${config}: ours through the input pipeline...`)
-        const p = await measurePipeline(setup, index, stats, {
+        log(`${config}: ours ${trainPrecision.precision} through the input pipeline...`)
+        const p = await measurePipeline(setupOf(config, trainPrecision.precision), index, stats, {
           warmup: protocol.pipelineWarmup,
           steps: protocol.pipelineSteps,
           scale: trainScale,
           colorShiftStd: profile.colorShiftStd,
           workers: opts.workers,
         })
-        row.pipeline = {imgPerS: p.imgPerS, dataWaitFraction: p.dataWaitFraction, stepMs: p.stepMs, waitMs: p.waitMs, warmup: p.warmup, steps: p.steps, workers: p.workers}
+        row.pipeline = {
+          imgPerS: p.imgPerS,
+          dataWaitFraction: p.dataWaitFraction,
+          stepMs: p.stepMs,
+          waitMs: p.waitMs,
+          warmup: p.warmup,
+          steps: p.steps,
+          workers: p.workers,
+          precision: trainPrecision.precision,
+        }
       }
       log(
         `${config}: ours ${ours.imgPerS.toFixed(1)} img/s` +
           (row.torchImgPerS !== null ? `, PyTorch ${row.torchImgPerS.toFixed(1)} (x${row.ratioVsTorch!.toFixed(2)})` : '') +
+          (row.bf16 !== undefined ? `; bf16 ${row.bf16.imgPerS.toFixed(1)} img/s (x${row.bf16OverFp32!.toFixed(2)} over fp32)` : '') +
+          (row.torchBf16 !== undefined ? `, PyTorch bf16 ${row.torchBf16.imgPerS.toFixed(1)} (x${f2(row.ratioVsTorchBf16)})` : '') +
           (row.pipeline !== undefined ? `, pipeline ${row.pipeline.imgPerS.toFixed(1)} img/s, wait ${(100 * row.pipeline.dataWaitFraction).toFixed(1)}%` : ''),
       )
       results[config] = row
@@ -210,15 +260,15 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
   let evalResult: BenchResult['eval'] = null
   if (index !== undefined && stats !== undefined) {
     const config = opts.evalConfig ?? 'D'
-    const net = createNet(baseStage(profile, config, numClasses).net, {kind: 'glorot'}, profile.seed)
+    const net = createNet(baseStage(profile, config, numClasses, trainPrecision.precision).net, {kind: 'glorot'}, profile.seed)
     try {
       const one = [scaleToProfile(256, profile)]
       const three = [224, 256, 288].map((q) => scaleToProfile(q, profile))
       const common = {warmupImages: 4, batchSize: profile.evalBatchSize}
       const runs: EvalSpeed[] = []
-      const measure = async (technique: 'dense' | 'multi-crop', scales: number[], images: number) => {
-        log(`eval: ${technique} Q=${scales.join(',')} (${config}, ${images} images)...`)
-        const r = await measureEval(net, index!, stats!, {technique, scales, images, ...common})
+      const measure = async (technique: 'dense' | 'multi-crop', scales: number[], images: number, precision: Precision = trainPrecision.precision) => {
+        log(`eval: ${technique} Q=${scales.join(',')} (${config}, ${images} images, ${precision})...`)
+        const r = await measureEval(net, index!, stats!, {technique, scales, images, precision, ...common})
         log(`  ${r.imgPerS.toFixed(1)} img/s`)
         runs.push(r)
         return r
@@ -227,6 +277,11 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
       const mc1 = await measure('multi-crop', one, quick ? 8 : 32)
       const dense3 = quick ? null : await measure('dense', three, 256)
       const mc3 = quick ? null : await measure('multi-crop', three, 32)
+      // the single-scale passes in the other precision too, side by side
+      for (const other of measured.filter((p) => p !== trainPrecision.precision)) {
+        await measure('dense', one, quick ? 64 : 256, other)
+        await measure('multi-crop', one, quick ? 8 : 32, other)
+      }
       evalResult = {
         config,
         denseImgPerS: dense1.imgPerS,
@@ -246,7 +301,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
     const images = batch * (quick ? 10 : 20)
     log(`training run: trainNet ${config}, ${images} images, 1 epoch, in a child process...`)
     trainRun = await measureTrainRun({
-      ...baseStage(profile, config, numClasses, 1),
+      ...baseStage(profile, config, numClasses, trainPrecision.precision, 1),
       // Glorot keeps a deep net finite without init from A; speed and memory do not depend on it.
       init: {from: 'random', spec: {kind: 'glorot'}},
       dataRoot: index.root,
@@ -276,6 +331,9 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
     load: {start: loadStart, end: loadAverage()?.[0] ?? null, ...(opts.loadWaitedMs !== undefined ? {waitedFor: opts.loadWaitedMs} : {})},
     env,
     backend: {name: info.backend, tfVersion: info.tfVersion, source: path.isAbsolute(info.source) ? portableDatasetPath(info.source) : info.source},
+    precision: {measured, training: trainPrecision.precision, reason: trainPrecision.reason},
+    bf16GemmGflops: bf16Gemm?.gflops ?? null,
+    bf16GemmSource: bf16Gemm?.source ?? null,
     profile: {
       name: profile.name,
       crop: profile.crop,
@@ -304,3 +362,5 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
   }
 }
 
+
+const f2 = (x: number | null | undefined) => (typeof x === 'number' && Number.isFinite(x) ? x.toFixed(2) : '–')

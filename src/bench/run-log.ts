@@ -9,14 +9,35 @@ export interface RunLogEntry {
   date: string
   loadStart: number | null
   gemmGflops: number
-  configs: Record<string, {ours: number; torch: number | null; ratio: number | null; matrixFraction: number}>
+  configs: Record<
+    string,
+    {
+      ours: number
+      torch: number | null
+      ratio: number | null
+      matrixFraction: number
+      /** bf16 columns (absent in runs before mixed precision) */
+      oursBf16?: number | null
+      torchBf16?: number | null
+      ratioBf16?: number | null
+      bf16OverFp32?: number | null
+    }
+  >
 }
 
 export function runLogEntry(r: BenchResult): RunLogEntry {
   const configs: RunLogEntry['configs'] = {}
   for (const [name, c] of Object.entries(r.configs)) {
     if (c === undefined) continue
-    configs[name] = {ours: c.oursImgPerS, torch: c.torchImgPerS, ratio: c.ratioVsTorch, matrixFraction: c.matrixFraction}
+    configs[name] = {
+      ours: c.oursImgPerS,
+      torch: c.torchImgPerS,
+      ratio: c.ratioVsTorch,
+      matrixFraction: c.matrixFraction,
+      ...(c.bf16 !== undefined || c.torchBf16 !== undefined
+        ? {oursBf16: c.bf16?.imgPerS ?? null, torchBf16: c.torchBf16?.imgPerS ?? null, ratioBf16: c.ratioVsTorchBf16 ?? null, bf16OverFp32: c.bf16OverFp32 ?? null}
+        : {}),
+    }
   }
   return {date: r.date, loadStart: r.load.start, gemmGflops: r.machineGemmGflops, configs}
 }

@@ -3,6 +3,7 @@
 // SGD momentum + L2 on kernels), add the step's [loss, top1, top5] sums on the
 // backend, read them every READ_EVERY_STEPS.
 import * as tf from '@tensorflow/tfjs-core'
+import type {ComputeDtype} from '../backend/graph-builder.js'
 import {createNet, type InitSpec, type NetSpec, type VggNet} from '../models/index.js'
 import {dropoutSeed} from '../train/seeds.js'
 import {SgdMomentum} from '../train/sgd-momentum.js'
@@ -21,6 +22,8 @@ export interface StepSetup {
   seed: number
   /** default: the one the trainer picks (graph on native TensorFlow unless VGG_REPRO_EAGER_STEP=1) */
   engine?: 'graph' | 'eager'
+  /** the graph engine's compute dtype; default float32 */
+  dtype?: ComputeDtype
 }
 
 export class StepRunner {
@@ -35,7 +38,7 @@ export class StepRunner {
   constructor(private readonly setup: StepSetup) {
     this.net = createNet(setup.spec, setup.init, setup.seed)
     this.opt = new SgdMomentum(this.net.variables, (n) => this.net.isWeight(n), {momentum: setup.momentum, weightDecay: setup.weightDecay})
-    this.engine = createStepEngine(this.net, this.opt, {momentum: setup.momentum, weightDecay: setup.weightDecay, dropout: setup.dropout, engine: setup.engine})
+    this.engine = createStepEngine(this.net, this.opt, {momentum: setup.momentum, weightDecay: setup.weightDecay, dropout: setup.dropout, engine: setup.engine, dtype: setup.dtype})
     this.lr = tf.scalar(setup.lr)
     this.sums = tf.zeros([3])
   }

@@ -28,9 +28,11 @@ export function torchPlan(spec: NetSpec): TorchPlan {
 }
 
 /** Our step's settings (step-runner.ts), and how to time it. */
-export interface TorchStepRequest extends Omit<StepSetup, 'seed' | 'engine'> {
+export interface TorchStepRequest extends Omit<StepSetup, 'seed' | 'engine' | 'dtype'> {
   warmup: number
   steps: number
+  /** 'bf16': the step under torch.autocast('cpu', dtype=torch.bfloat16) */
+  autocast?: 'bf16'
   /** 'auto' tries channels_last and contiguous briefly and keeps the faster */
   memoryFormat?: 'auto' | 'channels_last' | 'contiguous'
 }
@@ -95,6 +97,7 @@ export class TorchReference {
       warmup: req.warmup,
       steps: req.steps,
       memoryFormat: req.memoryFormat ?? 'auto',
+      ...(req.autocast !== undefined ? {autocast: req.autocast} : {}),
     })
     if (reply === undefined) throw new Error(`PyTorch reference ended: ${this.server.stderr.trim().split('\n').at(-1) ?? ''}`)
     if (reply.ok !== true) throw new Error(`PyTorch reference: ${String(reply.error)}: ${String(reply.detail ?? '')}`)
@@ -106,6 +109,13 @@ export class TorchReference {
       trialMs: (reply.trialMs as Record<string, number> | null) ?? undefined,
       threads: Number(reply.threads),
     }
+  }
+
+  /** The machine's GEMM rate in `dtype` through PyTorch (oneDNN's bf16 kernels for bfloat16). */
+  async gemm(dtype: 'float32' | 'bfloat16', n = 2048, reps = 10): Promise<{gflops: number; source: string}> {
+    const reply = await this.server.request({cmd: 'gemm', dtype, n, reps})
+    if (reply?.ok !== true) throw new Error(`PyTorch reference gemm: ${String(reply?.error ?? 'no reply')}: ${String(reply?.detail ?? '')}`)
+    return {gflops: Number(reply.gflops), source: `torch ${this.version} matmul ${n}x${n} ${dtype}, median of ${reps}`}
   }
 
   close(): Promise<void> {

@@ -16,6 +16,8 @@ export interface TrainRunResult {
   imgPerS: number
   dataWaitFraction: number
   wallMs: number
+  /** absent in runs before precision existed (fp32) */
+  precision?: string
 }
 
 /** The job runs in a fresh output folder that is removed afterwards. */
@@ -45,6 +47,7 @@ export async function measureTrainRun(job: Omit<TrainJob, 'outDir'>): Promise<Tr
       imgPerS: m.imgPerS,
       dataWaitFraction: m.dataWaitFrac,
       wallMs: reply.wallMs!,
+      precision: job.precision,
     }
   } finally {
     await rm(outDir, {recursive: true, force: true})

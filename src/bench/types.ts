@@ -1,4 +1,5 @@
 // The shape of results/bench.json (what `vgg-repro bench --json` returns).
+import type {Precision} from '../backend/precision.js'
 import type {ConfigName} from '../models/index.js'
 import type {DecodeSpeed} from './decode-speed.js'
 import type {EvalSpeed} from './eval-speed.js'
@@ -25,8 +26,24 @@ export interface ConfigBench {
   torchMemoryFormat?: string
   torchTrialMs?: Record<string, number>
   torchMatrixFraction?: number
-  /** ours / PyTorch images per second */
+  /** ours / PyTorch images per second (both fp32) */
   ratioVsTorch: number | null
+  /** the same step computing in bf16 (src/backend/precision.ts), when measured */
+  bf16?: {
+    imgPerS: number
+    stepMs: TimingSummary
+    /** 3 x forward FLOPs x images/s */
+    gflops: number
+    ops?: Omit<OpProfile, 'byOp'> & {top: OpProfile['byOp']}
+  }
+  /** bf16 images/s over fp32 images/s (ours) */
+  bf16OverFp32?: number
+  /** ours bf16 GFLOP/s over the machine's bf16 GEMM rate */
+  bf16MatrixFraction?: number | null
+  /** PyTorch's step under torch.autocast('cpu', dtype=torch.bfloat16) */
+  torchBf16?: {imgPerS: number; stepMs: TimingSummary; memoryFormat: string; trialMs?: Record<string, number>}
+  /** ours bf16 / PyTorch bf16 autocast images per second */
+  ratioVsTorchBf16?: number | null
   /** the same compute-only step on the eager engine (tfjs ops and autodiff), for comparison */
   eager?: {
     imgPerS: number
@@ -45,6 +62,8 @@ export interface ConfigBench {
     warmup: number
     steps: number
     workers: number
+    /** the precision the piped step computed in (absent before precision existed: fp32) */
+    precision?: Precision
   }
   /** native ops of one step (top entries only) */
   ops?: Omit<OpProfile, 'byOp'> & {top: OpProfile['byOp']}
@@ -64,6 +83,11 @@ export interface BenchResult {
   protocol: {warmup: number; steps: number; torchWarmup: number; torchSteps: number; pipelineWarmup: number; pipelineSteps: number}
   machineGemmGflops: number
   gemmSource: string
+  /** which precisions ours was measured in, and the one the pipeline, evaluation and training run used (with auto's reason) */
+  precision?: {measured: Precision[]; training: Precision; reason: string}
+  /** the machine's bfloat16 GEMM rate (null: not measured) */
+  bf16GemmGflops?: number | null
+  bf16GemmSource?: string | null
   gemmRuns: number[]
   /** median cost of one tiny native op (scalar add), microseconds */
   perOpOverheadUs: number

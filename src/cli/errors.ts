@@ -4,6 +4,7 @@
 // errors is here.
 import type {Command} from '@oclif/core'
 import {BackendError} from '../backend/backend.js'
+import {PrecisionError} from '../backend/precision.js'
 import {DataError} from '../data/errors.js'
 import {EvalInputError} from '../eval/errors.js'
 import {ExperimentFileError} from '../experiments/errors.js'
@@ -30,6 +31,7 @@ export const USER_ERRORS = [
   GraphError,
   LockError,
   NetSpecError,
+  PrecisionError,
   SlurmError,
   TrainError,
 ] as const

@@ -16,6 +16,7 @@ export interface SlurmCommandFlags {
   profile: string
   data?: string
   backend?: string
+  precision?: string
   wait: boolean
 }
 
@@ -34,7 +35,7 @@ export interface SlurmCommandResult {
 
 export async function slurmTableCommand(cmd: Command, tables: readonly TableName[], flags: SlurmCommandFlags, cli: SlurmCli = slurmCli()): Promise<SlurmCommandResult> {
   const progress = (line: string) => process.stderr.write(`${line}\n`)
-  const r = await submitTables({tables, profile: flags.profile, data: flags.data, backend: flags.backend, log: (l) => cmd.log(l), progress, cli})
+  const r = await submitTables({tables, profile: flags.profile, data: flags.data, backend: flags.backend, precision: flags.precision, log: (l) => cmd.log(l), progress, cli})
   const byKind = (k: string) => r.submitted.filter((j) => j.kind === k).length
   const p = r.profile
   const result: SlurmCommandResult = {

@@ -3,6 +3,7 @@
 // under src/commands/ is a command.
 import {Flags, type Command} from '@oclif/core'
 import {backendFlag} from './backend-flag.js'
+import {precisionFlag} from './precision-flag.js'
 import {EXIT_CODES, failIfUserError} from './errors.js'
 import {abortOnSigint} from './interrupt.js'
 import {announceFinished, isNativeFault, runSupervised} from './supervise.js'
@@ -22,6 +23,7 @@ export const tableFlags = {
   data: Flags.string({description: "ImageFolder dataset root (train/<class>/*, val/<class>/*); default: the profile's dataset"}),
   'dry-run': Flags.boolean({description: 'print the job graph with estimated costs (like `plan`) and exit', default: false}),
   backend: backendFlag,
+  precision: precisionFlag,
   executor: Flags.string({
     description: 'where the jobs run: local (here, one after another) or slurm (one sbatch job per job, see README)',
     options: ['local', 'slurm'],
@@ -36,6 +38,7 @@ export interface TableFlags {
   data?: string
   'dry-run': boolean
   backend?: string
+  precision?: string
   executor?: string
   wait?: boolean
 }
@@ -53,13 +56,13 @@ export async function tableCommand(cmd: Command, tables: readonly TableName[], f
   try {
     const profile = profileOf(flags)
     if (flags['dry-run']) {
-      const plan = await planTables({tables, profile, data: flags.data, backend: flags.backend})
+      const plan = await planTables({tables, profile, data: flags.data, backend: flags.backend, precision: flags.precision})
       cmd.log(formatPlan(plan))
       return {kind: 'plan', ...plan}
     }
     if (flags.executor === 'slurm') {
       const {slurmTableCommand, slurmRunFailed} = await import('./slurm-command.js')
-      const result = await slurmTableCommand(cmd, tables, {profile, data: flags.data, backend: flags.backend, wait: flags.wait ?? false})
+      const result = await slurmTableCommand(cmd, tables, {profile, data: flags.data, backend: flags.backend, precision: flags.precision, wait: flags.wait ?? false})
       if (slurmRunFailed(result) && !json) cmd.exit(EXIT_CODES.failed)
       return {kind: 'slurm', ...result}
     }
@@ -75,6 +78,7 @@ export async function tableCommand(cmd: Command, tables: readonly TableName[], f
         profile,
         data: flags.data,
         backend: flags.backend,
+        precision: flags.precision,
         log: (line) => cmd.log(line),
         progress: (line) => process.stderr.write(`${line}\n`),
         tty,

@@ -6,7 +6,9 @@ import {waitForLoad} from '../bench/load.js'
 import {writeBenchReport} from '../bench/report.js'
 import {runBench} from '../bench/run-bench.js'
 import type {BenchResult} from '../bench/types.js'
+import {parsePrecision} from '../backend/precision.js'
 import {backendFlag} from '../cli/backend-flag.js'
+import {precisionFlag} from '../cli/precision-flag.js'
 import {failIfUserError, failOneLine} from '../cli/errors.js'
 import {defaultCacheDir} from '../data/cache-dir.js'
 import {KNOWN_DATASETS} from '../data/ensure-dataset.js'
@@ -15,7 +17,8 @@ import {isConfigName, type ConfigName} from '../models/index.js'
 
 export default class Bench extends Command {
   static description = `Measure training and evaluation speed at the subset profile's size: images/s per config (A ... E) on random input
-and through the input pipeline, the same step in PyTorch, achieved GFLOP/s against the machine's float32 GEMM rate,
+and through the input pipeline, in fp32 and bf16 mixed precision, the same step in PyTorch (fp32 and bf16 autocast),
+achieved GFLOP/s against the machine's float32 and bfloat16 GEMM rates,
 evaluation images/s, and peak memory of a training run. Writes results/bench.md and results/bench.json.`
 
   static examples = [
@@ -40,6 +43,7 @@ evaluation images/s, and peak memory of a training run. Writes results/bench.md 
     'max-wait': Flags.integer({description: 'minutes to wait for --max-load before measuring anyway', default: 30}),
     out: Flags.string({description: 'folder for bench.md / bench.json', default: path.join(PROJECT_ROOT, 'results')}),
     backend: backendFlag,
+    precision: precisionFlag,
   }
 
   async run(): Promise<BenchResult> {
@@ -84,6 +88,7 @@ evaluation images/s, and peak memory of a training run. Writes results/bench.md 
         log,
         loadWaitedMs: waitedMs,
         eager: flags.eager,
+        precision: flags.precision === undefined ? undefined : parsePrecision(flags.precision),
       })
       const files = await writeBenchReport(result, flags.out, flags.quick ? 'bench-quick' : 'bench')
       log(`wrote ${files.md} and ${files.json}`)

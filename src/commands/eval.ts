@@ -1,6 +1,9 @@
 import {Command, Flags} from '@oclif/core'
 import {initBackend} from '../backend/backend.js'
+import {resolvePrecisionChoice} from '../backend/host-precision.js'
+import type {Precision} from '../backend/precision.js'
 import {backendFlag} from '../cli/backend-flag.js'
+import {precisionFlag, precisionLine} from '../cli/precision-flag.js'
 import {failIfUserError} from '../cli/errors.js'
 import {ensureDataset} from '../data/ensure-dataset.js'
 import {DENSE_FITS, type DenseFit} from '../eval/dense.js'
@@ -20,6 +23,8 @@ export interface EvalCommandResult extends TechniqueSetResult {
   scalesGiven: number[]
   profile?: string
   backend: string
+  /** what the forward computed in */
+  precision: Precision
 }
 
 function fmtErr(e: ErrorSummary, which: 'top1' | 'top5'): string {
@@ -52,6 +57,7 @@ Errors are top-1 / top-5 in percent with 95% Wilson intervals.`
     'dense-fit': Flags.string({description: 'how dense evaluation fits the image to 32-pixel cells (protocol ablation; default: anchors, as the tables)', options: [...DENSE_FITS]}),
     minival: Flags.boolean({description: "score the training images the checkpoint's run held out as its minival instead of val/ (protocol ablations)"}),
     backend: backendFlag,
+    precision: precisionFlag,
   }
 
   async run(): Promise<EvalCommandResult> {
@@ -75,8 +81,11 @@ Errors are top-1 / top-5 in percent with 95% Wilson intervals.`
       const dataRoot = await ensureDataset(dataArg, undefined, {log: (l) => this.logToStderr(l)})
       // A profile's val cap (smoke) applies unless --max-images says otherwise.
       const maxImages = flags['max-images'] ?? profile?.maxValImages
+      const precision = resolvePrecisionChoice(flags.precision, profile?.precision ?? 'auto')
+      if (!this.jsonEnabled()) this.logToStderr(precisionLine(precision))
       const split = flags.minival ? 'minival' : 'val'
-      const variant = [split, flags['dense-fit']].filter((x) => x !== undefined && x !== 'val').join('-') || 'val'
+      const bf16 = precision.precision === 'bf16' ? 'bf16' : undefined
+      const variant = [split, flags['dense-fit'], bf16].filter((x) => x !== undefined && x !== 'val').join('-') || 'val'
       const outDir = flags.out ?? defaultEvalDir(flags.checkpoint, dataRoot, maxImages, runsRoot(), variant)
 
       const result = await evaluateTechniqueSet({
@@ -91,6 +100,7 @@ Errors are top-1 / top-5 in percent with 95% Wilson intervals.`
         split,
         denseFit: flags['dense-fit'] as DenseFit | undefined,
         dtype: flags.fp16 ? 'float16' : 'float32',
+        precision: precision.precision,
         onPart: (t, q, i, count) => {
           if (!this.jsonEnabled()) this.logToStderr(`[${i + 1}/${count}] ${t} Q=${q}`)
         },
@@ -113,6 +123,7 @@ Errors are top-1 / top-5 in percent with 95% Wilson intervals.`
         scalesGiven: given,
         ...(profile !== undefined ? {profile: profile.name} : {}),
         backend: info.backend,
+        precision: precision.precision,
       }
     } catch (error) {
       return failIfUserError(this, error)

@@ -19,13 +19,14 @@ against the profile's time budget. Trains nothing, downloads nothing.`
     subset: tableFlags.subset,
     data: tableFlags.data,
     backend: tableFlags.backend,
+    precision: tableFlags.precision,
   }
 
   async run(): Promise<Plan> {
     const {flags} = await this.parse(PlanCommand)
     try {
       const tables = flags.tables.split(',').map((t) => parseTableName(t.trim()))
-      const plan = await planTables({tables, profile: profileOf(flags), data: flags.data, backend: flags.backend})
+      const plan = await planTables({tables, profile: profileOf(flags), data: flags.data, backend: flags.backend, precision: flags.precision})
       this.log(formatPlan(plan))
       return plan
     } catch (error) {

@@ -2,6 +2,8 @@ import path from 'node:path'
 import {Command, Flags} from '@oclif/core'
 import {initBackend, slowBackendWarning} from '../backend/backend.js'
 import {backendFlag} from '../cli/backend-flag.js'
+import {resolvePrecisionChoice} from '../backend/host-precision.js'
+import {precisionFlag, precisionLine} from '../cli/precision-flag.js'
 import {EXIT_CODES, failIfUserError, failOneLine} from '../cli/errors.js'
 import {abortOnSigint} from '../cli/interrupt.js'
 import {announceFinished, isNativeFault, runSupervised} from '../cli/supervise.js'
@@ -46,11 +48,12 @@ export default class Train extends Command {
     scale: Flags.string({description: 'training scale S at paper size: 256, 384, or a jitter range 256-512', required: true}),
     profile: Flags.string({description: 'profile name or path (sizes, epochs, lr)', default: 'subset'}),
     data: Flags.string({description: 'ImageFolder dataset root (train/ and val/); default: the profile dataset'}),
-    out: Flags.string({description: 'output folder for checkpoint and metrics (default: $VGG_REPRO_RUNS/<profile>/train/<config>-s<scale>[-seed<N>])'}),
+    out: Flags.string({description: 'output folder for checkpoint and metrics (default: $VGG_REPRO_RUNS/<profile>/train/<config>-s<scale>[-seed<N>][-bf16])'}),
     'init-from': Flags.string({description: "start from this checkpoint: net A's (copies its first 4 conv + 3 FC layers) or one of the same config (fine-tune at lr finetune)"}),
     epochs: Flags.integer({description: "cap on epochs (default: the profile's cap for this stage)", min: 1}),
     seed: Flags.integer({description: "seed of the weight init, data order, augmentation and dropout (default: the profile's); another seed of the same net measures training-run noise", min: 0}),
     backend: backendFlag,
+    precision: precisionFlag,
   }
 
   async run(): Promise<TrainCommandResult> {
@@ -62,6 +65,7 @@ export default class Train extends Command {
       const warning = slowBackendWarning(info)
       if (warning !== undefined) this.logToStderr(warning)
       const profile = loadProfile(flags.profile)
+      const precision = resolvePrecisionChoice(flags.precision, profile.precision)
       const config = flags.config as ConfigName
       const scale = parseTrainScale(flags.scale)
       const dataRoot = await ensureDataset(flags.data ?? profile.dataset, undefined, {log: (l) => this.logToStderr(l)})
@@ -74,10 +78,11 @@ export default class Train extends Command {
       }
       const scaleText = Array.isArray(scale) ? `${scale[0]}-${scale[1]}` : String(scale)
       const seedText = flags.seed === undefined || flags.seed === profile.seed ? '' : `-seed${flags.seed}`
-      const outDir = path.resolve(flags.out ?? path.join(runDirOf(profile.name), 'train', `${config}-s${scaleText}${seedText}`))
+      const precisionText = precision.precision === 'fp32' ? '' : `-${precision.precision}`
+      const outDir = path.resolve(flags.out ?? path.join(runDirOf(profile.name), 'train', `${config}-s${scaleText}${seedText}${precisionText}`))
       checkWritable(outDir, 'the output folder', flags.out === undefined ? 'set VGG_REPRO_RUNS to a writable folder' : 'pass a writable --out')
       checkTempDir()
-      const job = trainJobFromProfile({config, scale, profile, dataRoot, numClasses: index.classes.length, outDir, initFrom, epochs: flags.epochs, seed: flags.seed})
+      const job = trainJobFromProfile({config, scale, profile, dataRoot, numClasses: index.classes.length, outDir, initFrom, epochs: flags.epochs, seed: flags.seed, precision: precision.precision})
 
       if (!this.jsonEnabled()) {
         const sText = job.scaleMin === job.scaleMax ? `${job.scaleMin}` : `[${job.scaleMin};${job.scaleMax}]`
@@ -85,6 +90,7 @@ export default class Train extends Command {
           `train ${config} S=${scaleLabel(scale)} (${sText} px at crop ${job.net.crop}) profile ${profile.name}, ` +
             `init ${job.init.from}, lr ${job.lr.initial}, up to ${job.maxEpochs} epochs, ${info.backend} backend -> ${outDir}`,
         )
+        this.log(precisionLine(precision))
       }
       const result = await trainNet(job, {
         quiet: this.jsonEnabled(),

@@ -91,5 +91,12 @@ export async function averagePosteriors(inputs: Input[]): Promise<Posteriors> {
     skipped: [...skippedById.values()],
     ...(datasetIds.length === 1 ? {datasetId: datasetIds[0]} : {}),
     sources: loaded.map(({name}) => name),
+    ...precisionOf(loaded.map(({p}) => p.precision)),
   }
+}
+
+/** The distinct precisions of averaged files, '+'-joined; unknown when any file predates the field. */
+function precisionOf(list: (string | undefined)[]): {precision?: string} {
+  if (list.some((p) => p === undefined)) return {}
+  return {precision: unique(list.flatMap((p) => p!.split('+'))).sort().join('+')}
 }

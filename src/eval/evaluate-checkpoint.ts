@@ -1,6 +1,7 @@
 // evaluateCheckpoint (ARCHITECTURE.md): rebuild the net from a checkpoint, evaluate
 // the val split at one Q with one technique, write the posteriors file, report errors.
 import path from 'node:path'
+import {computeDtype, type Precision} from '../backend/precision.js'
 import {balancedSubset} from '../data/balanced-subset.js'
 import {CorruptImageError} from '../data/errors.js'
 import {loadEvalImage} from '../data/eval-image.js'
@@ -47,6 +48,8 @@ export interface EvaluateCheckpointOptions {
   split?: 'val' | 'minival'
   /** dense evaluation's fit to 32-pixel cells (protocol ablations; default DEFAULT_DENSE_FIT) */
   denseFit?: DenseFit
+  /** what the forward computes in (default fp32); recorded in the posteriors file */
+  precision?: Precision
 }
 
 function sameList(a: readonly string[], b: readonly string[]): boolean {
@@ -71,7 +74,8 @@ export async function evaluateCheckpoint(opts: EvaluateCheckpointOptions): Promi
   const samples: EvalSample[] = val.map((s) => ({id: path.relative(index.root, s.path).split(path.sep).join('/'), path: s.path, label: s.label}))
 
   const net = new VggNet(ckpt.net, ckpt.weights)
-  const forward = fastForward(net) // graph runs on native TensorFlow
+  const precision = opts.precision ?? 'fp32'
+  const forward = fastForward(net, computeDtype(precision)) // graph runs on native TensorFlow
   const bar = new EvalProgressBar(
     `${technique} Q=${opts.scale}`,
     samples.length,
@@ -102,7 +106,7 @@ export async function evaluateCheckpoint(opts: EvaluateCheckpointOptions): Promi
     forward.dispose()
     net.dispose()
   }
-  const posteriors = {...run.posteriors, checkpoints: [opts.checkpoint], datasetId: index.id}
+  const posteriors = {...run.posteriors, checkpoints: [opts.checkpoint], datasetId: index.id, precision}
   await writePosteriors(opts.out, posteriors, opts.dtype)
   return {
     ...errorsFromPosteriors(posteriors),

@@ -29,6 +29,7 @@ interface Header {
   skipped: SkippedImage[]
   datasetId?: string
   sources?: string[]
+  precision?: string
   createdAt: string
 }
 
@@ -66,6 +67,7 @@ export async function writePosteriors(file: string, p: Posteriors, dtype: Poster
     skipped: p.skipped,
     ...(p.datasetId !== undefined ? {datasetId: p.datasetId} : {}),
     ...(p.sources !== undefined ? {sources: p.sources} : {}),
+    ...(p.precision !== undefined ? {precision: p.precision} : {}),
     createdAt: new Date().toISOString(),
   }
   let json = Buffer.from(JSON.stringify(header), 'utf8')
@@ -136,5 +138,6 @@ export async function readPosteriors(file: string): Promise<Posteriors> {
     skipped: h.skipped,
     ...(h.datasetId !== undefined ? {datasetId: h.datasetId} : {}),
     ...(h.sources !== undefined ? {sources: h.sources} : {}),
+    ...(h.precision !== undefined ? {precision: h.precision} : {}),
   }
 }

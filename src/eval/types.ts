@@ -43,6 +43,8 @@ export interface Posteriors {
   datasetId?: string
   /** for averaged posteriors: the files (or labels) averaged, in order */
   sources?: string[]
+  /** what the forward computed in ('fp32', 'bf16'; averages of both: 'bf16+fp32'); absent in files written before it was recorded */
+  precision?: string
 }
 
 /** Top-1 / top-5 error in percent with 95% Wilson intervals, over `n` evaluated images. */

@@ -1,4 +1,5 @@
 // Where a set of numbers came from: enough to rerun it or to tell two reports apart.
+import type {Precision} from '../backend/precision.js'
 import {duration} from './format.js'
 import {markdownTable} from '../util/markdown-table.js'
 import type {RowResult} from './row-result.js'
@@ -9,6 +10,10 @@ export interface Provenance {
   dataset: {path: string; trainImages: number; valImages: number; id: string}
   backend: string
   device: string
+  /** what training and evaluation computed in (absent in runs before it was recorded: fp32) */
+  precision?: Precision
+  /** why that precision (auto's reason, or "was asked for") */
+  precisionReason?: string
   gitCommit: string
   /** ISO date-time of the run (or of the report when re-rendered) */
   date: string

@@ -1,5 +1,6 @@
 // What the runner asks of the machine learning code. Injected, so tests run the
 // whole graph logic with a fake; the real one (real-executor.ts) trains and evaluates.
+import type {Precision} from '../backend/precision.js'
 import type {TrainJob, TrainResult, EpochMetrics} from '../train/types.js'
 import type {CombineOutput, EvalOutput, SingleTechnique} from './jobs.js'
 
@@ -22,6 +23,7 @@ export interface EvalRequest {
   outDir: string
   batchSize: number
   maxImages?: number
+  precision: Precision
 }
 
 export interface CombineRequest {

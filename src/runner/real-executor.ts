@@ -51,6 +51,7 @@ export function realExecutor(opts: RealExecutorOptions): Executor {
         out: path.join(req.outDir, `${req.technique}-Q${req.scale}.posteriors`),
         batchSize: req.batchSize,
         maxImages: req.maxImages,
+        precision: req.precision,
         index: await indexOf(req.dataRoot),
         progressBar: opts.progressBars,
         onProgress: (p) => ctx.onProgress?.(p.total > 0 ? p.done / p.total : 0, `${p.done}/${p.total} images`),

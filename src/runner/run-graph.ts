@@ -186,12 +186,23 @@ export function trainJobOf(node: TrainNode, checkpointOf: (key: string) => strin
     outDir: node.dir,
     maxTrainImages: node.maxTrainImages,
     minivalImages: node.minivalImages,
+    // nodes planned before precision existed (a Slurm job file) were fp32
+    precision: node.precision ?? 'fp32',
   }
 }
 
 function evalJob(node: EvalNode, checkpoint: string, executor: Executor, ctx: JobContext): Promise<EvalOutput> {
   return executor.evaluate(
-    {checkpoint, dataRoot: node.dataRoot, technique: node.technique, scale: node.q, outDir: node.dir, batchSize: node.batchSize, maxImages: node.maxImages},
+    {
+      checkpoint,
+      dataRoot: node.dataRoot,
+      technique: node.technique,
+      scale: node.q,
+      outDir: node.dir,
+      batchSize: node.batchSize,
+      maxImages: node.maxImages,
+      precision: node.precision ?? 'fp32',
+    },
     ctx,
   )
 }

@@ -3,6 +3,7 @@
 // into the net and the optimizer by sync(), before every validation and checkpoint.
 // Measured by `vgg-repro bench`: x1.7-2.2 over the eager step at the subset size.
 import * as tf from '@tensorflow/tfjs-core'
+import type {ComputeDtype} from '../backend/graph-builder.js'
 import {GraphSession} from '../backend/graph-session.js'
 import {dropoutMask} from '../models/layers/dropout.js'
 import {layersOf, planNet} from '../models/plan.js'
@@ -31,11 +32,11 @@ export class GraphStep implements StepEngine {
   constructor(
     private readonly net: TrainableNet,
     private readonly sgd: SgdMomentum,
-    opts: {momentum: number; weightDecay: number; dropout: number},
+    opts: {momentum: number; weightDecay: number; dropout: number; dtype?: ComputeDtype},
   ) {
     const plan = planNet(net.spec)
     const dropout = opts.dropout > 0
-    this.session = new GraphSession(buildTrainGraph(plan, {momentum: opts.momentum, weightDecay: opts.weightDecay, dropout}))
+    this.session = new GraphSession(buildTrainGraph(plan, {momentum: opts.momentum, weightDecay: opts.weightDecay, dropout, dtype: opts.dtype}))
     this.names = [...net.variables.keys()]
     this.dropoutLayers = dropout ? layersOf(plan, 'dropout').map((l) => ({name: l.stream, width: l.width})) : []
     try {

@@ -3,6 +3,7 @@
 // Left out on purpose: outDir and the dataset path (the dataset's content id
 // stands in), init checkpoint paths (their content identity stands in), and
 // maxEpochs (raising the cap continues a finished run).
+import {precisionKey} from '../backend/precision.js'
 import {canonicalHash, canonicalJson} from '../util/canonical-json.js'
 import type {TrainJob} from './types.js'
 
@@ -25,6 +26,7 @@ export function inputsHash(job: TrainJob, datasetId: string, initIdentity: strin
     valScale: job.valScale,
     maxTrainImages: job.maxTrainImages ?? null,
     minivalImages: job.minivalImages,
+    ...precisionKey(job.precision),
   }
   return canonicalHash(inputs)
 }

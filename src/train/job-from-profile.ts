@@ -3,6 +3,7 @@
 // mapped to the profile's size (S x crop/224), with the paper's stage rules [3.1]:
 // a fresh net (random or from A) starts at lr.initial; a net fine-tuned from one of
 // the same config (S=384 from S=256, jittered from S=384) starts at lr.finetune.
+import type {Precision} from '../backend/precision.js'
 import {scaleToProfile} from '../experiments/profile.js'
 import type {Profile, TrainScale} from '../experiments/types.js'
 import type {ConfigName} from '../models/types.js'
@@ -23,6 +24,8 @@ export interface TrainJobInputs {
   epochs?: number
   /** overrides the profile's seed (the seed-noise runs of net A) */
   seed?: number
+  /** resolved for this machine */
+  precision: Precision
 }
 
 /** "256", "384" or "256-512" (also "[256;512]") -> TrainScale. */
@@ -65,7 +68,11 @@ export function validationScale(profile: Profile, scale: TrainScale): number {
 /** Everything of a job but where it starts from and where it writes. */
 export type StageJob = Omit<TrainJob, 'init' | 'outDir' | 'dataRoot'>
 
-export function stageJob(profile: Profile, inp: {config: ConfigName; scale: TrainScale; numClasses: number; fineTune: boolean; epochs?: number; seed?: number}): StageJob {
+/** `inp.precision` is resolved for the machine (resolveHostPrecision): the profile's setting may be `auto`. */
+export function stageJob(
+  profile: Profile,
+  inp: {config: ConfigName; scale: TrainScale; numClasses: number; fineTune: boolean; precision: Precision; epochs?: number; seed?: number},
+): StageJob {
   const p = profile
   const px = (s: number) => scaleToProfile(s, p)
   const [scaleMin, scaleMax] = Array.isArray(inp.scale) ? [px(inp.scale[0]), px(inp.scale[1])] : [px(inp.scale), px(inp.scale)]
@@ -85,6 +92,7 @@ export function stageJob(profile: Profile, inp: {config: ConfigName; scale: Trai
     valScale: validationScale(p, inp.scale),
     minivalImages: p.minivalImages,
     maxTrainImages: p.maxTrainImages,
+    precision: inp.precision,
   }
 }
 
@@ -97,6 +105,6 @@ export function trainJobFromProfile(inp: TrainJobInputs): TrainJob {
   else {
     throw new TrainError(`--init-from holds a ${initFrom.config} net: use net A's checkpoint (copy of its layers) or one of config ${inp.config} (fine-tuning)`)
   }
-  const job = stageJob(p, {config: inp.config, scale: inp.scale, numClasses: inp.numClasses, fineTune: init.from === 'checkpoint', epochs: inp.epochs, seed: inp.seed})
+  const job = stageJob(p, {config: inp.config, scale: inp.scale, numClasses: inp.numClasses, fineTune: init.from === 'checkpoint', epochs: inp.epochs, seed: inp.seed, precision: inp.precision})
   return {...job, init, dataRoot: inp.dataRoot, outDir: inp.outDir}
 }

@@ -15,7 +15,7 @@
 // Fetches: `stats` [3] = [loss*N, top1 hits, top5 hits] after the update;
 // `read/<var>` and `read_m/<var>` for weights and momentum; `assign` after feeding
 // every `in/<var>` and `in_m/<var>`.
-import {F32, GraphBuilder, T, type GraphSpec} from '../backend/graph-builder.js'
+import {castTo, F32, GraphBuilder, T, type ComputeDtype, type GraphSpec} from '../backend/graph-builder.js'
 import {addForward} from '../models/forward-graph.js'
 import {layerKind} from '../models/layers/index.js'
 import {variableShapes, type NetPlan} from '../models/plan.js'
@@ -25,6 +25,8 @@ export interface TrainGraphOptions {
   weightDecay: number
   /** false: no dropout nodes and no mask feeds */
   dropout: boolean
+  /** what convolutions, matrix products and their gradients compute in; default float32 */
+  dtype?: ComputeDtype
 }
 
 export const TRAIN_GRAPH_FEEDS = {images: 'images', labels: 'labels', lr: 'lr'} as const
@@ -64,10 +66,12 @@ export function buildTrainGraph(plan: NetPlan, opts: TrainGraphOptions): GraphSp
   const weight = (name: string) => reads.get(name)!
 
   // ---- forward (shared with evaluation: models/forward-graph.ts)
+  const dtype = opts.dtype ?? 'float32'
   const forward = addForward(g, plan, images, {
     mode: 'logits',
     weight,
     mask: opts.dropout ? (stream) => g.placeholder(maskFeed(stream), 'float32', [-1, plan.spec.fcWidth]) : undefined,
+    dtype,
   })
   const logits = forward.output
 
@@ -88,11 +92,13 @@ export function buildTrainGraph(plan: NetPlan, opts: TrainGraphOptions): GraphSp
   // ---- backward: d(mean loss)/d(logits) = softmax - onehot, divided by N
   const grads = new Map<string, string>()
   const batch = g.add('Cast', [g.add('Shape', [labels], {T: {type: 'int32'}, out_type: {type: 'int32'}})], {SrcT: {type: 'int32'}, DstT: F32})
-  let dy: string | undefined = g.add('RealDiv', [`${xent}:1`, batch], T)
+  // Mixed precision: the loss gradient is cast to the compute dtype, each weight gradient
+  // back to float32 for the update (no loss scaling: bfloat16 has float32's exponent range)
+  let dy: string | undefined = castTo(g, g.add('RealDiv', [`${xent}:1`, batch], T), 'float32', dtype)
   for (let i = forward.traces.length - 1; i >= 0; i--) {
     const {layer, trace} = forward.traces[i]
-    const back = layerKind(layer).graphBackward(layer, dy!, trace, {g, weight, needInputGrad: i > 0})
-    for (const [name, grad] of back.grads) grads.set(name, grad)
+    const back = layerKind(layer).graphBackward(layer, dy!, trace, {g, weight: forward.computeWeight, needInputGrad: i > 0, dtype})
+    for (const [name, grad] of back.grads) grads.set(name, castTo(g, grad, dtype, 'float32'))
     dy = back.dx
   }
 

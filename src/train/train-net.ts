@@ -4,6 +4,7 @@
 // and resumed ends with the same weights, bit for bit, as one that was not: the
 // checkpoint holds weights and momentum exactly, data draws depend on
 // (seed, epoch, position) and dropout masks on (seed, epoch, step).
+import {computeDtype} from '../backend/precision.js'
 import {mkdir} from 'node:fs/promises'
 import path from 'node:path'
 import * as tf from '@tensorflow/tfjs-core'
@@ -143,8 +144,11 @@ export async function trainNet(job: TrainJob, hooks: TrainHooks = {}): Promise<T
     } else {
       await save()
     }
-    const valNet = (valForward = fastForward(net))
-    const stepper = (engine = createStepEngine(net, sgd, {momentum: job.momentum, weightDecay: job.weightDecay, dropout: job.dropout}))
+    const dtype = computeDtype(job.precision ?? 'fp32')
+    const valNet = (valForward = fastForward(net, dtype))
+    const stepper = (engine = createStepEngine(net, sgd, {momentum: job.momentum, weightDecay: job.weightDecay, dropout: job.dropout, dtype}))
+    // the eager step computes in fp32 only: a bf16 job on it would record a precision it never had
+    if (stepper.kind === 'eager' && dtype !== 'float32') throw new TrainError('precision bf16 needs the graph step on native TensorFlow; this backend runs the eager step (fp32 only): use --precision fp32')
 
     for (;;) {
       if (hooks.signal?.aborted) return done('interrupt', 'interrupted; the checkpoint is current')

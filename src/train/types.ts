@@ -1,6 +1,7 @@
 // Shapes of the training module (ARCHITECTURE.md, "train/"), plus the per-epoch
 // metrics and the structural view of a net that training needs.
 import type * as tf from '@tensorflow/tfjs-core'
+import type {Precision} from '../backend/precision.js'
 import type {InitSpec, NetSpec, WeightMap} from '../models/types.js'
 
 export type TrainInit =
@@ -63,6 +64,13 @@ export interface TrainJob {
   minivalImages: number
   outDir: string
   maxTrainImages?: number
+  /**
+   * What the training graph computes in (src/backend/precision.ts, resolved for this
+   * machine): bf16 = bfloat16 convolutions, matrix products and gradients with float32
+   * weights, momentum and loss. Checkpoints record it; absent in ones written before it
+   * existed, which were fp32.
+   */
+  precision: Precision
 }
 
 export type StoppedBy = 'schedule' | 'epochs' | 'nan' | 'interrupt'

@@ -3,7 +3,7 @@
 // ReluGrad, then Conv2DBackpropFilter, BiasAddGrad and Conv2DBackpropInput, the ops
 // TensorFlow's own autodiff emits.
 import * as tf from '@tensorflow/tfjs-core'
-import {BIAS_ATTRS, CONV_ATTRS, T} from '../../backend/graph-builder.js'
+import {biasAttrs, convAttrs, tOf} from '../../backend/graph-builder.js'
 import {kernelAndBias, type LayerKind} from './layer.js'
 
 export interface ConvLayer {
@@ -39,20 +39,20 @@ export const conv: LayerKind<ConvLayer, ConvTrace> = {
       activation: 'relu',
     }),
 
-  graphForward: (layer, x, {g, weight}) => {
-    const c = g.add('Conv2D', [x, weight(`${layer.name}/kernel`)], CONV_ATTRS)
-    const relu = g.add('Relu', [g.add('BiasAdd', [c, weight(`${layer.name}/bias`)], BIAS_ATTRS)], T)
+  graphForward: (layer, x, {g, weight, dtype}) => {
+    const c = g.add('Conv2D', [x, weight(`${layer.name}/kernel`)], convAttrs(dtype))
+    const relu = g.add('Relu', [g.add('BiasAdd', [c, weight(`${layer.name}/bias`)], biasAttrs(dtype))], tOf(dtype))
     return {out: relu, trace: {input: x, relu}}
   },
 
-  graphBackward: (layer, dy, trace, {g, weight, needInputGrad}) => {
-    const dz = g.add('ReluGrad', [dy, trace.relu], T)
+  graphBackward: (layer, dy, trace, {g, weight, needInputGrad, dtype}) => {
+    const dz = g.add('ReluGrad', [dy, trace.relu], tOf(dtype))
     const grads: [string, string][] = [
-      [`${layer.name}/kernel`, g.add('Conv2DBackpropFilter', [trace.input, g.intConst(layer.kernelShape), dz], CONV_ATTRS)],
-      [`${layer.name}/bias`, g.add('BiasAddGrad', [dz], BIAS_ATTRS)],
+      [`${layer.name}/kernel`, g.add('Conv2DBackpropFilter', [trace.input, g.intConst(layer.kernelShape), dz], convAttrs(dtype))],
+      [`${layer.name}/bias`, g.add('BiasAddGrad', [dz], biasAttrs(dtype))],
     ]
     if (!needInputGrad) return {dx: undefined, grads}
-    const inputShape = g.add('Shape', [trace.input], {...T, out_type: {type: 'int32'}})
-    return {dx: g.add('Conv2DBackpropInput', [inputShape, weight(`${layer.name}/kernel`), dz], CONV_ATTRS), grads}
+    const inputShape = g.add('Shape', [trace.input], {...tOf(dtype), out_type: {type: 'int32'}})
+    return {dx: g.add('Conv2DBackpropInput', [inputShape, weight(`${layer.name}/kernel`), dz], convAttrs(dtype)), grads}
   },
 }

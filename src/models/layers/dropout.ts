@@ -3,7 +3,7 @@
 // on (seed, layer), so the eager step and the training graph (which is fed the same
 // masks) drop the same units. Backward: the same multiply.
 import * as tf from '@tensorflow/tfjs-core'
-import {T} from '../../backend/graph-builder.js'
+import {castTo, tOf} from '../../backend/graph-builder.js'
 import {Rng} from '../../util/prng.js'
 import type {LayerKind} from './layer.js'
 
@@ -40,10 +40,11 @@ export const dropout: LayerKind<DropoutLayer, DropoutTrace> = {
   variables: () => [],
   macs: () => 0,
   eager: (layer, x, ctx) => (ctx.training ? applyDropout(x as tf.Tensor2D, ctx.dropoutRate, ctx.dropoutSeed, layer.stream) : x),
-  graphForward: (layer, x, {g, mask}) => {
+  graphForward: (layer, x, {g, mask, dtype}) => {
     if (mask === undefined) return {out: x, trace: {}}
-    const m = mask(layer.stream)
-    return {out: g.add('Mul', [x, m], T), trace: {mask: m}}
+    // the mask is fed as float32; its values (0 and 1/keep = 2 at rate 0.5) are exact in bfloat16
+    const m = castTo(g, mask(layer.stream), 'float32', dtype)
+    return {out: g.add('Mul', [x, m], tOf(dtype)), trace: {mask: m}}
   },
-  graphBackward: (_layer, dy, trace, {g}) => ({dx: trace.mask === undefined ? dy : g.add('Mul', [dy, trace.mask], T), grads: []}),
+  graphBackward: (_layer, dy, trace, {g, dtype}) => ({dx: trace.mask === undefined ? dy : g.add('Mul', [dy, trace.mask], tOf(dtype)), grads: []}),
 }

@@ -5,7 +5,7 @@
 // fc7 and fc8 as 1x1 convs. Backward (logits only, training): ReluGrad, then the two
 // MatMul gradients and BiasAddGrad; fc6 reshapes its input gradient back to the map.
 import * as tf from '@tensorflow/tfjs-core'
-import {BIAS_ATTRS, CONV_ATTRS, RESHAPE_ATTRS, T} from '../../backend/graph-builder.js'
+import {biasAttrs, convAttrs, reshapeAttrs, tOf, type ComputeDtype} from '../../backend/graph-builder.js'
 import {kernelAndBias, type LayerKind} from './layer.js'
 
 export interface FcLayer {
@@ -26,7 +26,7 @@ export interface FcTrace {
   out: string
 }
 
-const MATMUL = (transposeA: boolean, transposeB: boolean) => ({transpose_a: {b: transposeA}, transpose_b: {b: transposeB}, ...T})
+const matmul = (transposeA: boolean, transposeB: boolean, dtype: ComputeDtype) => ({transpose_a: {b: transposeA}, transpose_b: {b: transposeB}, ...tOf(dtype)})
 
 /** The dense-mode conv filter of an FC kernel: [side, side, in / side^2, out]. */
 export function denseFilterShape(layer: FcLayer): [number, number, number, number] {
@@ -48,32 +48,32 @@ export const fc: LayerKind<FcLayer, FcTrace> = {
     return tf.fused.matMul({a: a as tf.Tensor2D, b: ctx.weight(`${layer.name}/kernel`) as tf.Tensor2D, bias, activation})
   },
 
-  graphForward: (layer, x, {g, mode, weight}) => {
+  graphForward: (layer, x, {g, mode, weight, dtype}) => {
     const kernel = weight(`${layer.name}/kernel`)
     let input = x
     let z: string
     if (mode === 'logits') {
-      if (layer.flattenInput) input = g.add('Reshape', [x, g.intConst([-1, layer.kernelShape[0]])], RESHAPE_ATTRS)
-      z = g.add('MatMul', [input, kernel], MATMUL(false, false))
+      if (layer.flattenInput) input = g.add('Reshape', [x, g.intConst([-1, layer.kernelShape[0]])], reshapeAttrs(dtype))
+      z = g.add('MatMul', [input, kernel], matmul(false, false, dtype))
     } else {
-      const filter = g.add('Reshape', [kernel, g.intConst(denseFilterShape(layer))], RESHAPE_ATTRS)
-      z = g.add('Conv2D', [x, filter], {...CONV_ATTRS, padding: {s: 'VALID'}})
+      const filter = g.add('Reshape', [kernel, g.intConst(denseFilterShape(layer))], reshapeAttrs(dtype))
+      z = g.add('Conv2D', [x, filter], {...convAttrs(dtype), padding: {s: 'VALID'}})
     }
-    let out = g.add('BiasAdd', [z, weight(`${layer.name}/bias`)], BIAS_ATTRS)
-    if (layer.relu) out = g.add('Relu', [out], T)
+    let out = g.add('BiasAdd', [z, weight(`${layer.name}/bias`)], biasAttrs(dtype))
+    if (layer.relu) out = g.add('Relu', [out], tOf(dtype))
     return {out, trace: {input, out}}
   },
 
-  graphBackward: (layer, dy, trace, {g, weight}) => {
-    const dz = layer.relu ? g.add('ReluGrad', [dy, trace.out], T) : dy
+  graphBackward: (layer, dy, trace, {g, weight, dtype}) => {
+    const dz = layer.relu ? g.add('ReluGrad', [dy, trace.out], tOf(dtype)) : dy
     const grads: [string, string][] = [
-      [`${layer.name}/kernel`, g.add('MatMul', [trace.input, dz], MATMUL(true, false))],
-      [`${layer.name}/bias`, g.add('BiasAddGrad', [dz], BIAS_ATTRS)],
+      [`${layer.name}/kernel`, g.add('MatMul', [trace.input, dz], matmul(true, false, dtype))],
+      [`${layer.name}/bias`, g.add('BiasAddGrad', [dz], biasAttrs(dtype))],
     ]
-    let dx = g.add('MatMul', [dz, weight(`${layer.name}/kernel`)], MATMUL(false, true))
+    let dx = g.add('MatMul', [dz, weight(`${layer.name}/kernel`)], matmul(false, true, dtype))
     if (layer.flattenInput) {
       const [side, , channels] = denseFilterShape(layer)
-      dx = g.add('Reshape', [dx, g.intConst([-1, side, side, channels])], RESHAPE_ATTRS)
+      dx = g.add('Reshape', [dx, g.intConst([-1, side, side, channels])], reshapeAttrs(dtype))
     }
     return {dx, grads}
   },

@@ -4,7 +4,7 @@
 // kind is one file of this folder plus its line in index.ts; its backward is checked
 // against tfjs autodiff of its eager forward (test/models/layer-gradients.test.ts).
 import type * as tf from '@tensorflow/tfjs-core'
-import type {GraphBuilder} from '../../backend/graph-builder.js'
+import type {ComputeDtype, GraphBuilder} from '../../backend/graph-builder.js'
 
 /** 'logits': crops in, class scores out; 'dense': FC layers as convolutions over the whole image (paper 3.2). */
 export type ForwardMode = 'logits' | 'dense'
@@ -24,6 +24,8 @@ export interface EagerContext {
 export interface GraphContext {
   g: GraphBuilder
   mode: ForwardMode
+  /** what the layer's input, output and weight nodes hold (bfloat16: mixed precision) */
+  dtype: ComputeDtype
   /** the node holding a variable's value */
   weight(name: string): string
   /** the node of a dropout layer's scale-or-zero mask (training graph); unset, dropout adds nothing */
@@ -32,6 +34,8 @@ export interface GraphContext {
 
 export interface BackwardContext {
   g: GraphBuilder
+  /** the forward's dtype: dy, dx and the gradients are in it */
+  dtype: ComputeDtype
   weight(name: string): string
   /** false for the first layer: the gradient w.r.t. the images is never needed */
   needInputGrad: boolean

@@ -7,7 +7,7 @@
 // (k + alpha * sum a_j^2)^beta, so we pass alpha = 1e-4 unchanged. Caffe's LRN layer
 // divides alpha by n (alpha/n * sum); porting a Caffe prototxt would need 1e-4 / 5.
 import * as tf from '@tensorflow/tfjs-core'
-import {T} from '../../backend/graph-builder.js'
+import {castTo, T} from '../../backend/graph-builder.js'
 import type {LayerKind} from './layer.js'
 
 export const LRN_PARAMS = {
@@ -47,9 +47,16 @@ export const lrnLayer: LayerKind<LrnLayer, LrnTrace> = {
   variables: () => [],
   macs: () => 0,
   eager: (_layer, x) => lrn(x as tf.Tensor4D),
-  graphForward: (_layer, x, {g}) => {
-    const out = g.add('LRN', [x], LRN_ATTRS)
-    return {out, trace: {input: x, out}}
+  // TensorFlow has no bfloat16 CPU kernel for LRN or LRNGrad (TF 2.21, checked): in a
+  // bfloat16 graph both run in float32 with casts around them; the trace keeps the
+  // float32 tensors LRNGrad reads.
+  graphForward: (_layer, x, {g, dtype}) => {
+    const input = castTo(g, x, dtype, 'float32')
+    const out = g.add('LRN', [input], LRN_ATTRS)
+    return {out: castTo(g, out, 'float32', dtype), trace: {input, out}}
   },
-  graphBackward: (_layer, dy, trace, {g}) => ({dx: g.add('LRNGrad', [dy, trace.input, trace.out], LRN_ATTRS), grads: []}),
+  graphBackward: (_layer, dy, trace, {g, dtype}) => {
+    const dx = g.add('LRNGrad', [castTo(g, dy, dtype, 'float32'), trace.input, trace.out], LRN_ATTRS)
+    return {dx: castTo(g, dx, 'float32', dtype), grads: []}
+  },
 }
