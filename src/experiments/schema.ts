@@ -8,6 +8,8 @@ import {TABLE_NAMES, TECHNIQUES} from './types.js'
 const positive = z.number().positive()
 const positiveInt = z.number().int().positive()
 const fraction = z.number().min(0).max(1)
+/** The most seeds per net a profile or --seeds may ask for. */
+export const MAX_SEEDS_PER_NET = 1000
 
 export const profileSchema = z.strictObject({
   // Joined into runs/<name> and results/<name>: no "/", "..", capitals or spaces.
@@ -47,6 +49,23 @@ export const profileSchema = z.strictObject({
   seed: z.number().int().min(0),
   /** train net A with this many seeds in all to measure training-run noise for the claims */
   seedNoise: z.strictObject({seeds: z.number().int().min(2).max(10)}).optional(),
+  /** every trained net of the graph k times (seed i's chain from seed i's parents); --seeds overrides */
+  seeds: z.number().int().min(1).max(MAX_SEEDS_PER_NET).optional(),
+  /** the budget planner's noise model until a run of the profile has recorded one (src/runner/budget/noise-source.ts) */
+  noiseDefaults: z
+    .strictObject({
+      /** SD over training seeds of one net's top-1 error, points */
+      seedSd: positive,
+      /** SD over training seeds of a difference between two evaluations of the same net, points */
+      evalDiffSd: positive,
+      /** share of val images on which two separately trained nets' top-1 outcomes differ */
+      discordance: fraction,
+      /** the same share for one net evaluated two ways */
+      evalDiscordance: fraction,
+      /** share of a between-net comparison's per-image variance that seeds average away */
+      seedShare: fraction,
+    })
+    .optional(),
   timeBudgetMinutes: positive.optional(),
   /** what a run of this profile can and cannot show (printed in summary.md) */
   scope: z.string().min(1).optional(),

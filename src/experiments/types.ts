@@ -44,12 +44,25 @@ export interface Profile {
   seed: number
   /** net A trained with `seeds` seeds in all: the measured training-run noise the claims' intervals include */
   seedNoise?: {seeds: number}
+  /** every trained net k times, seed i following the init chain within itself (default 1; --seeds overrides) */
+  seeds?: number
+  /** the budget planner's noise model until a run of this profile has recorded one */
+  noiseDefaults?: NoiseDefaults
   /** optional wall-time budget of `all` on this profile; `plan` compares its estimate to it (addition to the contract) */
   timeBudgetMinutes?: number
   /** what a run of this profile can and cannot show (printed in summary.md) */
   scope?: string
   /** sbatch resources per job kind for `--executor slurm` (addition to the contract) */
   slurm?: SlurmResources
+}
+
+/** A profile's declared noise (points and shares of images), for `plan --budget` before any run measured it. */
+export interface NoiseDefaults {
+  seedSd: number
+  evalDiffSd: number
+  discordance: number
+  evalDiscordance: number
+  seedShare: number
 }
 
 /**
@@ -151,5 +164,26 @@ export interface RowResult {
    * Train-job keys of the nets whose posteriors the row averages, one per member (a
    * fusion row has several): what the claims' training-run noise model compares.
    */
+  nets: string[]
+  /**
+   * Profiles with k >= 2 seeds per net: each seed's own result (seed i of the row scores,
+   * or fuses, the nets of seed i), in seed order. `reproduced` is then their mean, `nets`
+   * the first seed's and `posteriors` absent (no single file holds a seed mean).
+   */
+  perSeed?: SeedRowResult[]
+}
+
+/** One seed's result of a row: the same numbers a k = 1 row has. */
+export interface SeedRowResult {
+  /** 1-based seed index i (the training seed is the profile's seed + i - 1) */
+  index: number
+  top1Err: number
+  top5Err: number
+  top1Ci: [number, number]
+  top5Ci: [number, number]
+  n: number
+  skipped: number
+  posteriors?: string
+  /** train-job keys of seed i's member nets */
   nets: string[]
 }

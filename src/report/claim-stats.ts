@@ -6,6 +6,9 @@
 //   improves by less than the claim's equivalence margin).
 // - Noise: the paired per-image standard error (images scored by both rows) plus the
 //   training-run noise measured from several seeds of one net, added in quadrature.
+//   With k >= 2 seeds per net, each comparison measures both from its own seed-paired
+//   per-image differences instead (seed-paired.ts: the seeds x images split, nothing
+//   counted twice), and so does the pooled effect.
 // - Intervals and p-values use Student's t with Welch-Satterthwaite degrees of freedom:
 //   the training-run part is a standard deviation from few seeds (distributions.ts).
 // - The claim holds when the pooled effect (the comparisons' mean, from the per-image mean
@@ -15,6 +18,7 @@
 //   contradicts it so, or the pooled effect is below 0 beyond its interval. Otherwise the
 //   data cannot tell: within noise.
 import {critical95, studentCdf, welchDof} from './distributions.js'
+import {perSeedSe, seedPairedNoise, type SeedComponents} from './seed-paired.js'
 
 /** One comparison in the claim's orientation. Points are percentage points. */
 export interface Effect {
@@ -32,6 +36,15 @@ export interface Effect {
    */
   perImage?: Float64Array
   offset: number
+  /**
+   * k >= 2 seeds per net (seed-paired.ts): the effect of each seed's own pair of rows,
+   * in points, oriented and offset like `effect` (whose mean they are).
+   */
+  perSeed?: number[]
+  /** k >= 2 and paired: per seed, the oriented per-image contributions (as perImage) */
+  perImageBySeed?: Float64Array[]
+  /** k >= 2 and paired: the variance components behind seSeed and seSample */
+  components?: SeedComponents
 }
 
 /** Two-sided 5%: one-sided tests at 2.5% each way. */
@@ -88,6 +101,10 @@ export interface Pooled {
   ci: [number, number]
   /** 'per-image': from the per-image mean over comparisons; 'bound': every comparison unpaired or mixed, mean of the standard errors (perfect correlation, the largest possible) */
   basis: 'per-image' | 'bound'
+  /** k >= 2 seeds per net: the seeds the training-run part was measured on (the per-seed mean over comparisons) */
+  seeds?: number
+  /** k >= 2 and per-image: the pooled effect's variance components (power projection) */
+  components?: SeedComponents
 }
 
 /**
@@ -99,6 +116,8 @@ export interface Pooled {
 export function poolEffects(effects: readonly Effect[]): Pooled {
   const m = effects.length
   if (m === 0) throw new Error('poolEffects: no comparisons')
+  const k = effects[0].perSeed?.length ?? 0
+  if (k >= 2 && effects.every((e) => e.perSeed?.length === k)) return poolOverSeeds(effects, k)
   const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length
   const effect = mean(effects.map((e) => e.effect))
   const seSeed = mean(effects.map((e) => e.seSeed))
@@ -122,6 +141,40 @@ export function poolEffects(effects: readonly Effect[]): Pooled {
   // Every comparison's seed part comes from the same seed runs: one estimate, one dof.
   const dof = effectDof({seSample, seSeed, seedDof: Math.min(...effects.map((e) => e.seedDof ?? Number.POSITIVE_INFINITY))})
   return {effect, seSample, seSeed, dof, ci: ci95(effect, Math.sqrt(seSample ** 2 + seSeed ** 2), dof), basis}
+}
+
+/**
+ * k >= 2 seeds per net: the comparisons' mean effect per seed and image is itself a
+ * seeds x images table, so its noise comes from the same two-way split as one
+ * comparison's (seed-paired.ts): the training-run part from the k per-seed means over
+ * comparisons (shared nets and their correlations included as measured, not bounded),
+ * the image part from the variance all seeds share. Without per-image data for every
+ * comparison, the image part is the mean of their image errors (the bound).
+ */
+function poolOverSeeds(effects: readonly Effect[], k: number): Pooled {
+  const m = effects.length
+  const effect = effects.reduce((a, e) => a + e.effect, 0) / m
+  const n = effects[0].perImageBySeed?.[0]?.length ?? 0
+  let seSample: number
+  let seSeed: number
+  let components: SeedComponents | undefined
+  let basis: Pooled['basis']
+  if (n >= 2 && effects.every((e) => e.perImageBySeed?.length === k && e.perImageBySeed.every((x) => x.length === n))) {
+    const y = Array.from({length: k}, (_, i) => {
+      const row = new Float64Array(n)
+      for (const e of effects) for (let j = 0; j < n; j++) row[j] += e.perImageBySeed![i][j] / m
+      return row
+    })
+    const noise = seedPairedNoise(y)
+    ;({seSample, seSeed, components} = noise)
+    basis = 'per-image'
+  } else {
+    seSeed = perSeedSe(Array.from({length: k}, (_, i) => effects.reduce((a, e) => a + e.perSeed![i], 0) / m))
+    seSample = effects.reduce((a, e) => a + e.seSample, 0) / m
+    basis = 'bound'
+  }
+  const dof = effectDof({seSample, seSeed, seedDof: k - 1})
+  return {effect, seSample, seSeed, dof, ci: ci95(effect, Math.hypot(seSample, seSeed), dof), basis, seeds: k, ...(components ? {components} : {})}
 }
 
 export type Verdict = 'holds' | 'fails' | 'within noise'

@@ -3,7 +3,7 @@
 import type {CheckResult, ClaimResult} from './claims.js'
 import {signed} from './format.js'
 import {markdownTable} from '../util/markdown-table.js'
-import type {TrainingNoise} from './training-noise.js'
+import {isOwnSeedNoise, type NoiseSource} from './training-noise.js'
 
 const METRIC = {top1: 'top-1', top5: 'top-5'} as const
 
@@ -40,6 +40,7 @@ function nText(c: CheckResult): string {
 
 /** Which rule judged the check; paired shows the discordant images, unpaired why it is not paired. */
 function ruleText(c: CheckResult): string {
+  if (c.rule === 'paired' && c.ownSeeds !== undefined) return c.discordant ? `paired, ${c.ownSeeds} seed pairs (${c.discordant.better} vs ${c.discordant.worse})` : `paired, ${c.ownSeeds} seed pairs`
   if (c.rule === 'paired') return c.discordant ? `paired (${c.discordant.better} vs ${c.discordant.worse})` : 'paired'
   if (c.rule === 'unpaired') return c.unpairedReason ? `unpaired (${c.unpairedReason})` : 'unpaired'
   return ''
@@ -52,7 +53,8 @@ function expected(c: CheckResult): string {
 function seText(c: CheckResult): string {
   if (c.seSample === undefined) return ''
   const dof = c.dof !== undefined && Number.isFinite(c.dof) ? `, ${c.dof.toFixed(1)} dof` : ''
-  return `${c.seSample.toFixed(2)} / ${(c.seSeed ?? 0).toFixed(2)} (${c.noiseKind}${dof})`
+  const source = c.ownSeeds !== undefined ? `own ${c.ownSeeds} seeds, ` : ''
+  return `${c.seSample.toFixed(2)} / ${(c.seSeed ?? 0).toFixed(2)} (${source}${c.noiseKind}${dof})`
 }
 
 /** "; t with 2.3 degrees of freedom", or nothing for a normal interval. */
@@ -70,7 +72,7 @@ export function claimDetailsMarkdown(r: ClaimResult): string {
   const marginLine =
     margin === undefined ? '' : ` Equivalence margin: ${'points' in margin ? `${margin.points} points` : `${100 * margin.relative}% of the reference's error`}${r.claim.marginReason ? ` (${r.claim.marginReason})` : ''}.`
   const head = `### ${r.claim.text} — **${r.verdict}**\n\n_Claim \`${r.claim.id}\`, paper section ${r.claim.section}; judged on ${METRIC[r.claim.primary]}.${marginLine}_` +
-    (r.pooled ? `\n\nPooled effect over the ${r.checks.filter((c) => c.primary).length} comparisons: ${pooledText(r)} points (${r.pooled.basis === 'per-image' ? 'per-image mean' : 'unpaired bound'}; s.e. image sample ${r.pooled.seSample.toFixed(2)}, training runs ${r.pooled.seSeed.toFixed(2)}${dofText(r.pooled.dof)}).` : '')
+    (r.pooled ? `\n\nPooled effect over the ${r.checks.filter((c) => c.primary).length} comparisons: ${pooledText(r)} points (${r.pooled.basis === 'per-image' ? 'per-image mean' : 'unpaired bound'}${r.pooled.seeds !== undefined ? `, over ${r.pooled.seeds} seed pairs` : ''}; s.e. image sample ${r.pooled.seSample.toFixed(2)}, training runs ${r.pooled.seSeed.toFixed(2)}${dofText(r.pooled.dof)}).` : '')
   const primary = markdownTable(
     ['subject', 'reference', 'expected of subject', 'paper Δ', 'reproduced Δ [95% CI]', "effect, paper's way [95% CI]", 's.e. sample / runs', 'Holm p against', 'n', 'rule', 'comparison'],
     r.checks.filter((c) => c.primary).map((c) => [
@@ -97,8 +99,27 @@ export function claimDetailsMarkdown(r: ClaimResult): string {
   return `${head}\n\n${primary}${secondary}`
 }
 
+/**
+ * The rule for k >= 2 seeds per net, as every such report prints it (seed-paired.ts
+ * derives it; README "How to buy power" quotes it).
+ */
+export function ownSeedsRule(k: number | 'k'): string {
+  return (
+    `Each row's error is the mean of its ${k} nets' errors, each net scored alone (a fusion row fuses seed i of its members, then averages over i; a seed average is not an ensemble). ` +
+    'A comparison pairs seed i of the subject with seed i of the reference on the same validation images. With x_ij the per-image difference of seed pair i on image j, the effect is the mean of the x_ij, and its variance is read off the seeds x images table with each part counted once: ' +
+    `*runs* = SD of the ${k} per-seed differences / √${k}, with ${k === 'k' ? 'k - 1' : k - 1} degrees of freedom (it holds what the seeds disagree on image by image); ` +
+    `*sample* = the per-image variance that all seeds share, (MS_images - MS_residual) / (${k} n), floored at 0 (adding the seed-averaged differences' own per-image error instead would count the seeds' per-image disagreement twice). ` +
+    "The two add in quadrature and the intervals use Student's t at the Welch-Satterthwaite degrees of freedom of the sum. A claim's pooled effect gets the same split of its comparisons' mean per seed and image, so the correlation of comparisons that share nets is measured, not bounded. " +
+    "An unpaired comparison (a seed's posterior file missing) takes the runs from the per-seed differences of the errors and the sample from the mean over seeds of the unpaired image error, which counts the seeds' disagreement twice (conservative)."
+  )
+}
+
 /** Where the training-run part of the intervals comes from. */
-export function trainingNoiseMarkdown(noise: TrainingNoise | {unavailable: string} | undefined): string {
+export function trainingNoiseMarkdown(noise: NoiseSource | undefined): string {
+  if (isOwnSeedNoise(noise)) {
+    const spread = noise.rowSd ? ` Over the seeds, a Table 3 row's top-1 error has a standard deviation of ${noise.rowSd.top1.toFixed(2)} points (root mean square over ${noise.rowSd.rows} rows, ${noise.ownSeeds - 1} degrees of freedom each).` : ''
+    return `**Training-run noise** (measured in this run, for every comparison from its own nets): every net was trained with ${noise.ownSeeds} seeds, seed i of a net starting from seed i of its parent (A for B-E, S=256 for S=384, S=384 for jittered); the seed-noise probe of net A is not used. ${ownSeedsRule(noise.ownSeeds)}${spread}`
+  }
   if (noise === undefined || 'unavailable' in noise) {
     return `**Training-run noise:** ${noise?.unavailable ?? 'not measured'}. The intervals cover the sampling of validation images only; a second training run of the same net could move an error by more than they show.`
   }

@@ -10,9 +10,11 @@ import {critical95} from './distributions.js'
 import {noiseLevel, type ComparisonVerdict} from './comparison.js'
 import {pairedDifference} from './paired.js'
 import {pairingProblem} from './per-image-errors.js'
-import type {PerImageByRow} from './per-image-load.js'
+import type {PerImageByRow, PerSeedByRow, RowPerImage} from './per-image-load.js'
+import {perSeedSe, seedPairedNoise} from './seed-paired.js'
+import {welchDof} from './distributions.js'
 import {rowRef, type RowResult} from './row-result.js'
-import type {TrainingNoise} from './training-noise.js'
+import {isProbeNoise, type NoiseSource} from './training-noise.js'
 
 export type {Claim}
 export type ClaimVerdict = ComparisonVerdict | 'pending'
@@ -43,6 +45,8 @@ export interface CheckResult {
   seSeed?: number
   /** which training noise applies: two separately trained nets, or one net evaluated two ways */
   noiseKind?: 'between nets' | 'same nets' | 'none'
+  /** k >= 2 seeds per net: the training-run noise is this comparison's own, from its k seed pairs (seed-paired.ts) */
+  ownSeeds?: number
   /** degrees of freedom of the interval (Welch-Satterthwaite; Infinity: normal) */
   dof?: number
   /** one-sided p-value against the paper's direction, and Holm-adjusted over the claim's comparisons */
@@ -68,8 +72,10 @@ export interface ClaimResult {
 
 export interface ClaimContext {
   perImage?: PerImageByRow
-  /** measured training-run noise, or why there is none */
-  noise?: TrainingNoise | {unavailable: string}
+  /** k >= 2 seeds per net: each row's per-seed per-image errors */
+  perSeedImages?: PerSeedByRow
+  /** measured training-run noise, or why there is none (k >= 2 seeds per net: each comparison's own) */
+  noise?: NoiseSource
 }
 
 function pendingReason(ref: string, row: RowResult | undefined): string | undefined {
@@ -102,7 +108,7 @@ export function seedVarianceFactor(a: RowResult, b: RowResult): number {
 }
 
 function seedSe(noise: ClaimContext['noise'], metric: Metric, factor: number): {se: number; kind: CheckResult['noiseKind']; dof: number} {
-  if (noise === undefined || 'unavailable' in noise) return {se: 0, kind: 'none', dof: Number.POSITIVE_INFINITY}
+  if (!isProbeNoise(noise)) return {se: 0, kind: 'none', dof: Number.POSITIVE_INFINITY}
   // A standard deviation over `seeds` runs: seeds - 1 degrees of freedom.
   const dof = noise.seeds - 1
   return factor === 0 ? {se: noise.within[metric], kind: 'same nets', dof} : {se: Math.sqrt(factor) * noise.between[metric], kind: 'between nets', dof}
@@ -140,6 +146,87 @@ function difference(c: ClaimComparison, metric: Metric, subj: RowResult, ref: Ro
   return {d: b.err - a.err, seSample: noiseLevel(a, b) / Z95, n: [subj.reproduced!.n, ref.reproduced!.n] as [number, number], rule: 'unpaired' as const, unpairedReason: why}
 }
 
+/**
+ * k >= 2 seeds per net: seed i of the subject against seed i of the reference. Paired
+ * when every seed's files line up (the two-way split of seed-paired.ts); else each
+ * seed's difference of errors, their SD / sqrt(k) for the runs and the mean over seeds
+ * of the unpaired image error (conservative: it also holds what the seeds disagree on).
+ */
+function differenceBySeed(c: ClaimComparison, metric: Metric, subj: RowResult, ref: RowResult, perSeed: PerSeedByRow | undefined) {
+  const ss = subj.perSeed!
+  const rs = ref.perSeed!
+  const k = ss.length
+  const s = perSeed?.get(c.subject)
+  const r = perSeed?.get(c.reference)
+  let why = 'posterior files not loaded'
+  const usable = (x: RowPerImage[] | undefined, ref: string): x is Exclude<RowPerImage, {unavailable: string}>[] => {
+    const bad = x?.findIndex((e) => 'unavailable' in e) ?? -1
+    if (x !== undefined && bad >= 0) why = `${ref} seed ${bad + 1}: ${(x[bad] as {unavailable: string}).unavailable}`
+    return x !== undefined && bad < 0
+  }
+  if (s !== undefined && r !== undefined && usable(s, c.subject) && usable(r, c.reference)) {
+    const problem = s.map((e, i) => pairingProblem(e, r[i])).find((p) => p !== undefined) ?? (new Set(s.map((e) => e.ids.length)).size > 1 ? 'seeds scored different images' : undefined)
+    if (problem === undefined) {
+      const x = s.map((e, i) => {
+        const out = new Float64Array(e.ids.length)
+        for (let j = 0; j < out.length; j++) out[j] = r[i][metric][j] - e[metric][j]
+        return out
+      })
+      const noise = seedPairedNoise(x)
+      let better = 0
+      let worse = 0
+      for (const row of x) for (const v of row) v > 0 ? better++ : v < 0 ? worse++ : 0
+      const n = x[0].length
+      return {d: noise.mean, perSeed: noise.perSeed, seSample: noise.seSample, seSeed: noise.seSeed, components: noise.components, n: [n, n] as [number, number], rule: 'paired' as const, perImageBySeed: x, discordant: {better, worse}}
+    }
+    why = problem
+  }
+  const err = (x: NonNullable<RowResult['perSeed']>[number]) => (metric === 'top1' ? {err: x.top1Err, ci: x.top1Ci} : {err: x.top5Err, ci: x.top5Ci})
+  const perSeedD = ss.map((x, i) => err(rs[i]).err - err(x).err)
+  const seSample = ss.reduce((a, x, i) => a + noiseLevel(err(x), err(rs[i])) / Z95, 0) / k
+  return {d: perSeedD.reduce((a, b) => a + b, 0) / k, perSeed: perSeedD, seSample, seSeed: perSeedSe(perSeedD), n: [subj.reproduced!.n, ref.reproduced!.n] as [number, number], rule: 'unpaired' as const, unpairedReason: why}
+}
+
+function measureBySeed(claim: Claim, c: ClaimComparison, metric: Metric, subj: RowResult, ref: RowResult, base: CheckResult, ctx: ClaimContext): Measured | CheckResult {
+  const k = subj.perSeed!.length
+  if (ref.perSeed?.length !== k) return {...base, reason: `${c.subject} and ${c.reference} have different numbers of seeds`}
+  const {perSeed, perImageBySeed, components, seSeed, ...diff} = differenceBySeed(c, metric, subj, ref, ctx.perSeedImages)
+  const seedDof = k - 1
+  const se = totalSe({seSample: diff.seSample, seSeed})
+  const dof = welchDof(diff.seSample, seSeed, seedDof)
+  const margin = c.expect === 'not-lower' ? marginPoints(claim, ref, metric) : undefined
+  const orientation = c.expect === 'lower' ? 1 : -1
+  const offset = margin ?? 0
+  const effect = offset + orientation * diff.d
+  const check: CheckResult = {
+    ...base,
+    ...diff,
+    noise: critical95(dof) * se,
+    ci: ci95(diff.d, se, dof),
+    effect,
+    effectCi: ci95(effect, se, dof),
+    ...(margin !== undefined ? {margin} : {}),
+    seSample: diff.seSample,
+    seSeed,
+    noiseKind: seedVarianceFactor(subj, ref) === 0 ? 'same nets' : 'between nets',
+    ownSeeds: k,
+    dof,
+  }
+  return {
+    check,
+    effect: {
+      effect,
+      seSample: diff.seSample,
+      seSeed,
+      seedDof,
+      offset,
+      perSeed: perSeed.map((d) => offset + orientation * d),
+      ...(perImageBySeed ? {perImageBySeed: perImageBySeed.map((x) => x.map((v) => orientation * v))} : {}),
+      ...(components ? {components} : {}),
+    },
+  }
+}
+
 function measure(claim: Claim, c: ClaimComparison, metric: Metric, byRef: Map<string, RowResult>, ctx: ClaimContext): Measured | CheckResult {
   const subj = byRef.get(c.subject)
   const ref = byRef.get(c.reference)
@@ -147,6 +234,7 @@ function measure(claim: Claim, c: ClaimComparison, metric: Metric, byRef: Map<st
   if (subj && ref) base.paperD = ref.paper[metric] - subj.paper[metric]
   const reason = pendingReason(c.subject, subj) ?? pendingReason(c.reference, ref)
   if (reason !== undefined || !subj?.reproduced || !ref?.reproduced) return {...base, reason: reason ?? 'missing results'}
+  if ((subj.perSeed?.length ?? 0) >= 2) return measureBySeed(claim, c, metric, subj, ref, base, ctx)
   const {perImage, ...diff} = difference(c, metric, subj, ref, ctx.perImage)
   const seed = seedSe(ctx.noise, metric, seedVarianceFactor(subj, ref))
   const se = totalSe({seSample: diff.seSample, seSeed: seed.se})

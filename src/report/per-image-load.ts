@@ -49,3 +49,20 @@ export async function loadPerImageErrors(rows: readonly RowResult[], refs: Itera
   }
   return out
 }
+
+/** by `<table>/<id>`: each seed's per-image errors, in seed order (k >= 2 seeds per net) */
+export type PerSeedByRow = ReadonlyMap<string, RowPerImage[]>
+
+/** As loadPerImageErrors, per seed: each seed's file must give that seed's own numbers. */
+export async function loadPerSeedErrors(rows: readonly RowResult[], refs: Iterable<string>): Promise<Map<string, RowPerImage[]>> {
+  const wanted = new Set(refs)
+  const out = new Map<string, RowPerImage[]>()
+  for (const row of rows) {
+    const ref = rowRef(row)
+    if (!wanted.has(ref) || row.status !== 'ok' || row.perSeed === undefined || out.has(ref)) continue
+    const seeds: RowPerImage[] = []
+    for (const s of row.perSeed) seeds.push(await readMatchingErrors(s.posteriors, s))
+    out.set(ref, seeds)
+  }
+  return out
+}

@@ -16,7 +16,8 @@
 // independent noise (training runs, and the part of the image-sample noise that does not
 // cancel between two rows scored on the same images), and Kendall's tau-b is simulated.
 import type {ClaimResult} from './claims.js'
-import {critical95, normalCdf} from './distributions.js'
+import {critical95, normalCdf, welchDof} from './distributions.js'
+import type {SeedComponents} from './seed-paired.js'
 import {Z95} from '../eval/wilson.js'
 import {kendallTauB} from './ranking.js'
 import type {RowResult} from './row-result.js'
@@ -53,6 +54,32 @@ export function seAt(noise: NoiseAt, k: number, n: number): number {
 }
 
 /**
+ * k >= 2 seeds per net measure the seeds x images components of an effect
+ * (seed-paired.ts); as the one-seed noise of this model: the runs' part s_a, all
+ * per-image variance (s_b^2 + s_r^2) / n at the run's n images, of which s_r^2 averages
+ * away with seeds. seAt(noiseAtFromComponents(c, n), k, n) is then the run's own
+ * standard error.
+ */
+export function noiseAtFromComponents(c: SeedComponents, n: number): NoiseAt {
+  const perImage = c.image + c.residual
+  return {seSample: Math.sqrt(perImage / n), seSeed: Math.sqrt(c.seed), n, seedShare: perImage > 0 ? c.residual / perImage : 0}
+}
+
+/**
+ * A design's standard error, degrees of freedom and power for a true effect delta, as
+ * its verdict would judge it: with k >= 2 the training-run part (the runs, and the
+ * per-image part seeds average away) rests on k - 1 degrees of freedom; with k = 1 it is
+ * net A's probe (`seedDof`) and every per-image part counts as the image sample.
+ */
+export function designPower(delta: number, noise: NoiseAt, k: number, n: number, seedDof: number): {se: number; dof: number; power: number} {
+  const v = sampleVariance(noise, n)
+  const runs = (v.perSeed + noise.seSeed ** 2) / k
+  const se = Math.sqrt(v.fixed + runs)
+  const dof = k === 1 ? welchDof(Math.sqrt(v.fixed + v.perSeed), noise.seSeed, seedDof) : welchDof(Math.sqrt(v.fixed), Math.sqrt(runs), k - 1)
+  return {se, dof, power: powerAt(delta, se, critical95(dof))}
+}
+
+/**
  * Probability that the 95% interval of the effect lies above 0 when the true effect is
  * delta; `critical` is the interval's quantile (the run's Student t, or the normal one
  * for a design with many seeds).
@@ -86,6 +113,10 @@ export interface ClaimPower {
   /** the paper's pooled effect, the paper's way, in points (margin - Δ for "does not improve") */
   paperEffect: number
   noise: NoiseAt
+  /** the verdict's pooled standard errors at the run's design: image sample, training runs */
+  seNow: {sample: number; runs: number}
+  /** seeds per net of the run */
+  seeds: number
   /** at the run's design */
   se: number
   detectable: number
@@ -116,8 +147,12 @@ export function claimPower(results: readonly ClaimResult[], allImages: number, s
     const n = r.checks.find((c) => c.primary && c.n !== undefined)?.n?.[0]
     if (r.pooled === undefined || delta === undefined || n === undefined) continue
     const betweenNets = r.checks.filter((c) => c.primary).every((c) => c.noiseKind === 'between nets')
-    const noise: NoiseAt = {seSample: r.pooled.seSample, seSeed: r.pooled.seSeed, n, seedShare: betweenNets ? seedShare : 0}
-    const se = seAt(noise, 1, n)
+    // k >= 2 seeds: the run measured the components (or, unpaired, its runs' part at k seeds).
+    const k = r.pooled.seeds ?? 1
+    const noise: NoiseAt = r.pooled.components
+      ? noiseAtFromComponents(r.pooled.components, n)
+      : {seSample: r.pooled.seSample, seSeed: r.pooled.seSeed * Math.sqrt(k), n, seedShare: k === 1 && betweenNets ? seedShare : 0}
+    const se = seAt(noise, k, n)
     // This run's own interval: Student's t at its dof; a design with many seeds would be normal.
     const critical = critical95(r.pooled.dof)
     out.push({
@@ -125,6 +160,8 @@ export function claimPower(results: readonly ClaimResult[], allImages: number, s
       text: r.claim.text,
       paperEffect: delta,
       noise,
+      seNow: {sample: r.pooled.seSample, runs: r.pooled.seSeed},
+      seeds: k,
       se,
       detectable: detectableEffect(se, critical),
       power: powerAt(delta, se, critical),
@@ -166,7 +203,7 @@ export interface RankingPower {
  * seed SD; the image-sample part is the paired standard error of a comparison of two
  * such rows over sqrt(2) (the part shared by both rows cancels in the order).
  */
-export function rankingPower(rows: readonly RowResult[], seedSd: number, pairedSe: number, n: number, allImages: number, seedShare = 0): RankingPower | undefined {
+export function rankingPower(rows: readonly RowResult[], seedSd: number, pairedSe: number, n: number, allImages: number, seedShare = 0, kNow = 1): RankingPower | undefined {
   const ok = rows.filter((r) => r.table === 'table3' && r.status === 'ok' && r.reproduced !== undefined)
   if (ok.length < 3) return undefined
   const paper = ok.map((r) => r.paper.top1)
@@ -190,5 +227,5 @@ export function rankingPower(rows: readonly RowResult[], seedSd: number, pairedS
       seeds = hi
     }
   }
-  return {rows: ok.length, seedSd, sampleSd, n, probabilityNow: tauProbability(paper, sdAt(1, n)), seedsAllImages: seeds}
+  return {rows: ok.length, seedSd, sampleSd, n, probabilityNow: tauProbability(paper, sdAt(kNow, n)), seedsAllImages: seeds}
 }

@@ -19,6 +19,8 @@ export interface Provenance {
   date: string
   /** set when `report` re-rendered cached results with other code than the run's (the verdict rules may differ) */
   renderedBy?: {gitCommit: string; date: string}
+  /** seeds per net, when more than one (absent: one) */
+  seeds?: number
 }
 
 export interface JobTime {
@@ -61,6 +63,9 @@ export function provenanceMarkdown(p: Provenance, rows: readonly RowResult[]): s
       ['backend', `${p.backend} on ${p.device}`],
       ['git commit', `\`${p.gitCommit}\``],
       ['date', p.date],
+      ...(p.seeds !== undefined && p.seeds > 1
+        ? [['seeds per net', `${p.seeds}: every row is the mean of its ${p.seeds} nets' errors, each net scored alone; its interval adds the image sample (Wilson) and the spread over the seeds (Student's t), so it is wider than a one-net Wilson interval`]]
+        : []),
       ...(p.renderedBy ? [['report re-rendered', `at git commit \`${p.renderedBy.gitCommit}\`, ${p.renderedBy.date} (the numbers are the run's; tables, claims and verdict rules are this commit's)`]] : []),
       ['job time', `${duration(totalWallMs(jobs))} summed over ${timed.length} timed of the ${jobs.length} jobs behind the table rows`],
     ],

@@ -45,3 +45,22 @@ export function measureTrainingNoise(runs: readonly SeedRun[]): TrainingNoise | 
   const t5 = of('top5Err')
   return {between: {top1: t1.between, top5: t5.between}, within: {top1: t1.within, top5: t5.within}, seeds: done.length, runs: [...runs]}
 }
+
+/** k >= 2 seeds per net: every comparison measures its own training-run noise (seed-paired.ts); A's probe is not used. */
+export interface OwnSeedNoise {
+  ownSeeds: number
+  /** root mean square over Table 3 rows of the SD of a row's top-1 error over its seeds (points), when there are such rows */
+  rowSd?: {top1: number; rows: number}
+}
+
+/** Where the claims' training-run noise comes from. */
+export type NoiseSource = TrainingNoise | OwnSeedNoise | {unavailable: string}
+
+/** Net A's seed probe measured it (k = 1). */
+export function isProbeNoise(noise: NoiseSource | undefined): noise is TrainingNoise {
+  return noise !== undefined && 'between' in noise
+}
+
+export function isOwnSeedNoise(noise: NoiseSource | undefined): noise is OwnSeedNoise {
+  return noise !== undefined && 'ownSeeds' in noise
+}

@@ -12,7 +12,11 @@ import {summaryMarkdown} from './summary-markdown.js'
 import {tableCsv} from './table-csv.js'
 import {tableReportMarkdown} from './table-report.js'
 import {seedDiscordance} from './seed-discordance.js'
-import {measureTrainingNoise, type SeedRun} from './training-noise.js'
+import {measureTrainingNoise, type NoiseSource, type OwnSeedNoise, type SeedRun} from './training-noise.js'
+import {loadPerSeedErrors} from './per-image-load.js'
+import {claimPowersOf, type PowerPrediction} from './power-markdown.js'
+import {NOISE_FILE, noiseRecord} from './noise-record.js'
+import {sampleSd} from './seed-mean.js'
 
 export interface WriteReportsOptions {
   profile: string
@@ -29,6 +33,16 @@ export interface WriteReportsOptions {
   seedRuns?: SeedRun[]
   /** what this profile can and cannot show (the profile's `scope`) */
   scope?: string
+  /** seeds per net of the run (rows then carry perSeed; the claims measure their own training-run noise); default 1 */
+  seeds?: number
+  /** the budget planner's prediction for this run's design, per claim id */
+  prediction?: PowerPrediction
+}
+
+/** k >= 2: the claims' noise source, with the spread of Table 3 rows over their seeds. */
+function ownSeedNoise(rows: readonly RowResult[], k: number): OwnSeedNoise {
+  const sds = rows.filter((r) => r.table === 'table3' && r.perSeed?.length === k).map((r) => sampleSd(r.perSeed!.map((s) => s.top1Err)))
+  return {ownSeeds: k, ...(sds.length > 0 ? {rowSd: {top1: Math.sqrt(sds.reduce((a, x) => a + x * x, 0) / sds.length), rows: sds.length}} : {})}
 }
 
 /** Train jobs are shared by many rows; each is one curve, named after its job. */
@@ -49,10 +63,13 @@ export async function writeReports(opts: WriteReportsOptions): Promise<{files: s
     await writeFile(p, text)
     files.push(p)
   }
-  // Claims compare rows image by image where both rows' posterior files can be read.
-  const perImage = await loadPerImageErrors(rows, claimRows(opts.claims))
-  const noise = measureTrainingNoise(opts.seedRuns ?? [])
-  const claims = evaluateClaims(opts.claims, rows, {perImage, noise})
+  // Claims compare rows image by image where both rows' posterior files can be read
+  // (with k >= 2 seeds per net, seed i's files with seed i's).
+  const k = opts.seeds ?? 1
+  const perImage = k === 1 ? await loadPerImageErrors(rows, claimRows(opts.claims)) : undefined
+  const perSeedImages = k > 1 ? await loadPerSeedErrors(rows, claimRows(opts.claims)) : undefined
+  const noise: NoiseSource = k > 1 ? ownSeedNoise(rows, k) : measureTrainingNoise(opts.seedRuns ?? [])
+  const claims = evaluateClaims(opts.claims, rows, {perImage, perSeedImages, noise})
   // Loaded here, not at the top: vega is heavy and most commands only print tables.
   const {writeChart} = await import('./render-chart.js')
 
@@ -74,8 +91,11 @@ export async function writeReports(opts: WriteReportsOptions): Promise<{files: s
     curvesChart = path.posix.join('charts', path.basename(chart.png))
   }
 
-  const discord = await seedDiscordance(opts.seedRuns ?? [])
-  await write('summary.md', summaryMarkdown({provenance, rows, claims, noise, seedDiscordance: discord, scope: opts.scope, tableCharts, curvesChart, jobNames: opts.jobNames}))
+  const discord = k === 1 ? await seedDiscordance(opts.seedRuns ?? []) : undefined
+  await write('summary.md', summaryMarkdown({provenance, rows, claims, noise, seedDiscordance: discord, scope: opts.scope, tableCharts, curvesChart, jobNames: opts.jobNames, prediction: opts.prediction}))
+  // What the budget planner reads back (plan --budget): the noise this run measured.
+  const record = noiseRecord(claimPowersOf({results: claims, valImages: provenance.dataset.valImages, seedDiscordance: discord}), noise)
+  if (record !== undefined) await write(NOISE_FILE, JSON.stringify(record, null, 2) + '\n')
   // The CSVs cannot carry a header block; this sidecar says where their numbers came from.
   await write('provenance.json', JSON.stringify({...provenance, jobs: jobTimes(rows, opts.jobNames)}, null, 2) + '\n')
   return {files}

@@ -11,6 +11,7 @@ import type {ConfigName} from '../models/types.js'
 import {jobKey} from './cache-key.js'
 import type {DatasetInfo, EvalNode, JobGraph, JobNode, RowPlan, SeedRunPlan, SingleTechnique, TrainNode} from './jobs.js'
 import {orderGraph} from './order-graph.js'
+import {seedsOf} from './seeds.js'
 
 export interface BuildOptions {
   tables: TableSpec[]
@@ -89,7 +90,7 @@ export function buildGraph(opts: BuildOptions): JobGraph {
     const node: EvalNode = {
       kind: 'eval',
       key,
-      name: `eval ${netName(t)} ${technique} Q=${q}`,
+      name: `eval ${netName(t, profile.seed)} ${technique} Q=${q}`,
       deps: [trainKey],
       dir: dirOf(`eval-${t.config}-s${t.stage}-${technique}-q${q}`, key),
       train: trainKey,
@@ -107,24 +108,38 @@ export function buildGraph(opts: BuildOptions): JobGraph {
   // thing (Table 4's D-jit and Table 5's D-dense) share one job.
   const combine = (nets: TrainNode[], technique: Technique, qs: number[][], groups: string[][]): string => {
     const key = jobKey({kind: 'combine', groups})
-    return add({kind: 'combine', key, name: combineName(nets, technique, qs), deps: [...new Set(groups.flat())], dir: dirOf('combine', key), groups})
+    return add({kind: 'combine', key, name: combineName(nets, technique, qs, profile.seed), deps: [...new Set(groups.flat())], dir: dirOf('combine', key), groups})
   }
 
-  const rows: RowPlan[] = []
-  for (const table of opts.tables) {
-    for (const row of table.rows) {
-      const trains = row.nets.map((ref) => train(ref.config, stageOfRef(ref)))
-      const groups = row.nets.map((ref, i) => techniquesOf(row.technique).flatMap((tech) => ref.q.map((q) => evaluate(trains[i], tech, q))))
-      const key = combine(trains.map((k) => nodes.get(k) as TrainNode), row.technique, row.nets.map((ref) => ref.q.map(px)), groups)
-      rows.push({row, combine: key, jobs: ancestors(nodes, key)})
+  // k seeds per net (profile `seeds`): seed index i trains every net with seed
+  // profile.seed + i - 1, each from the seed-i net of its parent, and a row's seed-i
+  // combination scores (or fuses) only seed-i nets. Seed 1 is the k = 1 graph itself, so
+  // its keys never change and a larger k reuses a smaller k's nets. All of seed 1 is
+  // planned first: a run stopped early has whole seeds done.
+  const k = seedsOf(profile)
+  const perSeed: string[][] = []
+  for (let i = 0; i < k; i++) {
+    const seed = profile.seed + i
+    const combines: string[] = []
+    for (const table of opts.tables) {
+      for (const row of table.rows) {
+        const trains = row.nets.map((ref) => train(ref.config, stageOfRef(ref), seed))
+        const groups = row.nets.map((ref, m) => techniquesOf(row.technique).flatMap((tech) => ref.q.map((q) => evaluate(trains[m], tech, q))))
+        combines.push(combine(trains.map((t) => nodes.get(t) as TrainNode), row.technique, row.nets.map((ref) => ref.q.map(px)), groups))
+      }
     }
+    perSeed.push(combines)
   }
+  const rows: RowPlan[] = opts.tables.flatMap((t) => t.rows).map((row, r) => {
+    const combines = perSeed.map((c) => c[r])
+    return {row, combine: combines[0], ...(k > 1 ? {perSeed: combines} : {}), jobs: ancestorsOfAll(nodes, combines)}
+  })
 
-  // Training-run noise (profile seedNoise): net A with further seeds, scored like
-  // Table 3 (dense, Q = S) and Table 4 (dense, Q = S-32, S, S+32); the first seed is
-  // the tables' own A.
+  // Training-run noise (profile seedNoise, k = 1 only: with k >= 2 every comparison
+  // measures its own): net A with further seeds, scored like Table 3 (dense, Q = S) and
+  // Table 4 (dense, Q = S-32, S, S+32); the first seed is the tables' own A.
   const seedRuns: SeedRunPlan[] = []
-  for (let i = 0; i < (profile.seedNoise?.seeds ?? 0); i++) {
+  for (let i = 0; i < (k === 1 ? (profile.seedNoise?.seeds ?? 0) : 0); i++) {
     const seed = profile.seed + i
     const t = train('A', '256', seed)
     const net = nodes.get(t) as TrainNode
@@ -134,19 +149,24 @@ export function buildGraph(opts: BuildOptions): JobGraph {
   return {profile: profile.name, dataset, nodes, order: orderGraph(nodes), rows, seedRuns}
 }
 
-/** "D S=[37;73]": a trained net at the profile's scale. */
-function netName(t: TrainNode): string {
-  return `${t.config} S=${t.scaleMin === t.scaleMax ? t.scaleMin : `[${t.scaleMin};${t.scaleMax}]`}`
+/** "D S=[37;73]": a trained net at the profile's scale ("D S=[37;73] seed 2" for another seed than the profile's). */
+function netName(t: TrainNode, baseSeed: number): string {
+  return `${t.config} S=${t.scaleMin === t.scaleMax ? t.scaleMin : `[${t.scaleMin};${t.scaleMax}]`}${t.seed === baseSeed ? '' : ` seed ${t.seed}`}`
 }
 
 /** "combine D S=[37;73] dense Q=37,55,73", or the members of a fusion. */
-function combineName(nets: TrainNode[], technique: Technique, qs: number[][]): string {
-  if (nets.length === 1) return `combine ${netName(nets[0])} ${technique} Q=${qs[0].join(',')}`
-  return `combine ${nets.map(netName).join(' + ')} ${technique}`
+function combineName(nets: TrainNode[], technique: Technique, qs: number[][], baseSeed: number): string {
+  if (nets.length === 1) return `combine ${netName(nets[0], baseSeed)} ${technique} Q=${qs[0].join(',')}`
+  return `combine ${nets.map((n) => netName(n, baseSeed)).join(' + ')} ${technique}`
 }
 
 /** The job and everything it depends on, parents first. */
 export function ancestors(nodes: Map<string, JobNode>, key: string): string[] {
+  return ancestorsOfAll(nodes, [key])
+}
+
+/** The jobs and everything they depend on, parents first, each once. */
+function ancestorsOfAll(nodes: Map<string, JobNode>, keys: readonly string[]): string[] {
   const out: string[] = []
   const seen = new Set<string>()
   const visit = (k: string) => {
@@ -155,6 +175,6 @@ export function ancestors(nodes: Map<string, JobNode>, key: string): string[] {
     for (const d of nodes.get(k)?.deps ?? []) visit(d)
     out.push(k)
   }
-  visit(key)
+  for (const key of keys) visit(key)
   return out
 }

@@ -65,7 +65,10 @@ export type JobNode = TrainNode | EvalNode | CombineNode
 /** One paper row and the jobs that produce it. */
 export interface RowPlan {
   row: TableRow
+  /** the combination of seed 1 (the row's only one at k = 1) */
   combine: string
+  /** k >= 2 seeds per net: the combination of each seed index, perSeed[0] = combine */
+  perSeed?: string[]
   /** every job the row needs, ancestors first */
   jobs: string[]
 }

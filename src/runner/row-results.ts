@@ -1,7 +1,8 @@
 // Row results (the runner -> report contract) from job outcomes: a row is ok when
 // its combination finished, failed when any of its jobs failed, else pending.
 import {existsSync} from 'node:fs'
-import type {RowResult} from '../experiments/types.js'
+import type {RowResult, SeedRowResult} from '../experiments/types.js'
+import {seedMeanErrors} from '../report/seed-mean.js'
 import type {TrainResult} from '../train/types.js'
 import type {CombineOutput, JobGraph} from './jobs.js'
 import {readFailure, readRecord} from './job-store.js'
@@ -10,7 +11,7 @@ import {rootCause, type JobOutcome} from './run-graph.js'
 import type {SeedRun} from '../report/training-noise.js'
 
 export function rowResults(graph: JobGraph, outcomes: Map<string, JobOutcome>): RowResult[] {
-  return graph.rows.map(({row, combine, jobs}) => {
+  return graph.rows.map(({row, combine, perSeed, jobs}) => {
     const result: RowResult = {
       table: row.table,
       id: row.id,
@@ -27,20 +28,45 @@ export function rowResults(graph: JobGraph, outcomes: Map<string, JobOutcome>): 
     }
     // The first failed job in dependency order is the root cause of the row's failure.
     const failedKey = jobs.find((k) => outcomes.get(k)?.state === 'failed')
-    const done = outcomes.get(combine)
+    const finished = (key: string) => {
+      const done = outcomes.get(key)
+      return (done?.state === 'done' || done?.state === 'cached') && done.record ? (done.record.output as CombineOutput) : undefined
+    }
     if (failedKey !== undefined) {
       const error = outcomes.get(failedKey)!.error ?? 'unknown error'
       result.status = 'failed'
       result.error = error.startsWith('needs ') ? error : `${graph.nodes.get(failedKey)!.name} failed: ${error}`
-    } else if ((done?.state === 'done' || done?.state === 'cached') && done.record) {
-      const o = done.record.output as CombineOutput
+    } else if (perSeed === undefined) {
+      const o = finished(combine)
+      if (o !== undefined) {
+        result.status = 'ok'
+        result.reproduced = {top1Err: o.top1Err, top5Err: o.top5Err, top1Ci: o.top1Ci, top5Ci: o.top5Ci, n: o.n, skipped: o.skipped}
+        const posteriors = combinedPosteriorsOf(o, graph.nodes.get(combine)!.dir)
+        if (posteriors !== undefined) result.posteriors = posteriors
+      }
+    } else if (perSeed.every((key) => finished(key) !== undefined)) {
+      // k seeds: the row is the mean of its seeds, each kept for the paired comparisons.
+      result.perSeed = perSeed.map((key, i) => seedResult(graph, key, finished(key)!, i + 1))
       result.status = 'ok'
-      result.reproduced = {top1Err: o.top1Err, top5Err: o.top5Err, top1Ci: o.top1Ci, top5Ci: o.top5Ci, n: o.n, skipped: o.skipped}
-      const posteriors = combinedPosteriorsOf(o, graph.nodes.get(combine)!.dir)
-      if (posteriors !== undefined) result.posteriors = posteriors
+      result.reproduced = seedMeanErrors(result.perSeed)
     }
     return result
   })
+}
+
+function seedResult(graph: JobGraph, combine: string, o: CombineOutput, index: number): SeedRowResult {
+  const posteriors = combinedPosteriorsOf(o, graph.nodes.get(combine)!.dir)
+  return {
+    index,
+    top1Err: o.top1Err,
+    top5Err: o.top5Err,
+    top1Ci: o.top1Ci,
+    top5Ci: o.top5Ci,
+    n: o.n,
+    skipped: o.skipped,
+    ...(posteriors !== undefined ? {posteriors} : {}),
+    nets: memberNets(graph, combine),
+  }
 }
 
 /** The train jobs whose evaluations a combine job averages, one per member net. */
