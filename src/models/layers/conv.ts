@@ -3,7 +3,7 @@
 // ReluGrad, then Conv2DBackpropFilter, BiasAddGrad and Conv2DBackpropInput, the ops
 // TensorFlow's own autodiff emits.
 import * as tf from '@tensorflow/tfjs-core'
-import {biasAttrs, convAttrs, tOf} from '../../backend/graph-builder.js'
+import {biasAttrs, conv2dForward, convAttrs, tOf} from '../../backend/graph-builder.js'
 import {kernelAndBias, type LayerKind} from './layer.js'
 
 export interface ConvLayer {
@@ -40,7 +40,7 @@ export const conv: LayerKind<ConvLayer, ConvTrace> = {
     }),
 
   graphForward: (layer, x, {g, weight, dtype}) => {
-    const c = g.add('Conv2D', [x, weight(`${layer.name}/kernel`)], convAttrs(dtype))
+    const c = conv2dForward(g, x, weight(`${layer.name}/kernel`), layer.kernelShape[2], dtype)
     const relu = g.add('Relu', [g.add('BiasAdd', [c, weight(`${layer.name}/bias`)], biasAttrs(dtype))], tOf(dtype))
     return {out: relu, trace: {input: x, relu}}
   },

@@ -5,7 +5,7 @@
 // fc7 and fc8 as 1x1 convs. Backward (logits only, training): ReluGrad, then the two
 // MatMul gradients and BiasAddGrad; fc6 reshapes its input gradient back to the map.
 import * as tf from '@tensorflow/tfjs-core'
-import {biasAttrs, convAttrs, reshapeAttrs, tOf, type ComputeDtype} from '../../backend/graph-builder.js'
+import {biasAttrs, conv2dForward, reshapeAttrs, tOf, type ComputeDtype} from '../../backend/graph-builder.js'
 import {kernelAndBias, type LayerKind} from './layer.js'
 
 export interface FcLayer {
@@ -56,8 +56,9 @@ export const fc: LayerKind<FcLayer, FcTrace> = {
       if (layer.flattenInput) input = g.add('Reshape', [x, g.intConst([-1, layer.kernelShape[0]])], reshapeAttrs(dtype))
       z = g.add('MatMul', [input, kernel], matmul(false, false, dtype))
     } else {
-      const filter = g.add('Reshape', [kernel, g.intConst(denseFilterShape(layer))], reshapeAttrs(dtype))
-      z = g.add('Conv2D', [x, filter], {...convAttrs(dtype), padding: {s: 'VALID'}})
+      const filterShape = denseFilterShape(layer)
+      const filter = g.add('Reshape', [kernel, g.intConst(filterShape)], reshapeAttrs(dtype))
+      z = conv2dForward(g, x, filter, filterShape[2], dtype, 'VALID')
     }
     let out = g.add('BiasAdd', [z, weight(`${layer.name}/bias`)], biasAttrs(dtype))
     if (layer.relu) out = g.add('Relu', [out], tOf(dtype))
