@@ -6,6 +6,7 @@ import type {Command} from '@oclif/core'
 import {BackendError} from '../backend/backend.js'
 import {PrecisionError} from '../backend/precision.js'
 import {DataError} from '../data/errors.js'
+import {BudgetError} from '../runner/budget/duration.js'
 import {EvalInputError} from '../eval/errors.js'
 import {ExperimentFileError} from '../experiments/errors.js'
 import {NetSpecError} from '../models/plan.js'
@@ -22,6 +23,7 @@ export {EXIT_CODES}
 
 export const USER_ERRORS = [
   BackendError,
+  BudgetError,
   CheckpointError,
   DataError,
   DiskFullError,

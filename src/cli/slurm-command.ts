@@ -4,7 +4,7 @@ import type {Command} from '@oclif/core'
 import {displayPath} from '../experiments/paths.js'
 import type {RowResult, TableName} from '../experiments/types.js'
 import {renderTerminal} from '../report/index.js'
-import {resultsDirOf} from '../runner/paths.js'
+import {designArgs} from '../runner/seeds.js'
 import {cachedOutcomes, rowResults} from '../runner/row-results.js'
 import {slurmCli, type SlurmCli} from '../runner/slurm/cli.js'
 import type {RunStatus} from '../runner/slurm/status.js'
@@ -17,6 +17,9 @@ export interface SlurmCommandFlags {
   data?: string
   backend?: string
   precision?: string
+  /** --seeds / --val-images (or what --budget chose) */
+  seeds?: number
+  valImages?: number
   wait: boolean
 }
 
@@ -35,7 +38,7 @@ export interface SlurmCommandResult {
 
 export async function slurmTableCommand(cmd: Command, tables: readonly TableName[], flags: SlurmCommandFlags, cli: SlurmCli = slurmCli()): Promise<SlurmCommandResult> {
   const progress = (line: string) => process.stderr.write(`${line}\n`)
-  const r = await submitTables({tables, profile: flags.profile, data: flags.data, backend: flags.backend, precision: flags.precision, log: (l) => cmd.log(l), progress, cli})
+  const r = await submitTables({tables, profile: flags.profile, data: flags.data, backend: flags.backend, precision: flags.precision, seeds: flags.seeds, valImages: flags.valImages, log: (l) => cmd.log(l), progress, cli})
   const byKind = (k: string) => r.submitted.filter((j) => j.kind === k).length
   const p = r.profile
   const result: SlurmCommandResult = {
@@ -45,18 +48,19 @@ export async function slurmTableCommand(cmd: Command, tables: readonly TableName
     cancelled: r.cancelled,
     cached: r.cached,
     reportJobId: r.reportJobId,
-    resultsDir: resultsDirOf(p),
+    resultsDir: r.resultsDir,
   }
   cmd.log(
     `Submitted ${r.submitted.length} Slurm jobs (${byKind('train')} train, ${byKind('eval')} eval, ${byKind('combine')} combine); ` +
       `${r.kept.length} still queued or running from the last submission kept; ${r.cached} cached`,
   )
   if (r.reportJobId === undefined) {
-    cmd.log(`Nothing to run: reports in ${displayPath(resultsDirOf(p))}/ (${r.reports.length} files)`)
+    cmd.log(`Nothing to run: reports in ${displayPath(r.resultsDir)}/ (${r.reports.length} files)`)
     return result
   }
   const profileFlag = p === 'subset' ? '' : ` --profile ${flags.profile}`
-  cmd.log(`Report job ${r.reportJobId} writes ${displayPath(resultsDirOf(p))}/ when all have ended.`)
+  const designFlags = designArgs(flags).map((a) => ` ${a}`).join('')
+  cmd.log(`Report job ${r.reportJobId} writes ${displayPath(r.resultsDir)}/ when all have ended.`)
   cmd.log(`Follow: vgg-repro status${profileFlag}    cancel all: vgg-repro cancel${profileFlag}`)
   if (!flags.wait) return result
 
@@ -74,7 +78,7 @@ export async function slurmTableCommand(cmd: Command, tables: readonly TableName
   cmd.log(renderTerminal(rows.filter((row) => tables.includes(row.table))))
   for (const row of rows.filter((x) => x.status === 'failed' && tables.includes(x.table))) cmd.log(`failed ${row.table}/${row.id}: ${row.error}`)
   const report = status.rows.find((x) => x.kind === 'report')
-  if (report && report.slurm?.state !== 'COMPLETED') cmd.log(`the report job ended ${report.slurm?.state ?? 'unknown'} (log: ${report.log}); rerun \`vgg-repro report${profileFlag}\``)
+  if (report && report.slurm?.state !== 'COMPLETED') cmd.log(`the report job ended ${report.slurm?.state ?? 'unknown'} (log: ${report.log}); rerun \`vgg-repro report${profileFlag}${designFlags}\``)
   return result
 }
 

@@ -16,6 +16,8 @@ import {formatPlan, planTables, runTables, type RunTablesResult} from '../runner
 import {refuseIfSlurmRunActive} from '../runner/slurm/guard.js'
 import type {SlurmCommandResult} from './slurm-command.js'
 import type {Plan} from '../runner/plan.js'
+import {formatBudgetPlan, planBudget, type BudgetPlan} from '../runner/budget/budget-plan.js'
+import type {RunDesign} from '../runner/seeds.js'
 
 export const tableFlags = {
   profile: Flags.string({description: 'profile: paper, subset, smoke, or a path to a profile .yaml', default: 'subset'}),
@@ -30,6 +32,9 @@ export const tableFlags = {
     default: 'local',
   }),
   wait: Flags.boolean({description: 'with --executor slurm: wait for every job to end, then print the tables', default: false}),
+  seeds: Flags.integer({description: "train every net k times (seed i of B-E from seed i of A, and so on); rows are seed means, each comparison's training noise its own; reports in results/<profile>-seeds<k>/ (default: the profile's seeds, else 1)"}),
+  'val-images': Flags.integer({description: "score n class-balanced val images instead of the profile's maxValImages"}),
+  budget: Flags.string({description: 'a wall-time budget (90m, 8h, 48h, 2d): run the design (seeds per net, val images) that `plan --budget` chooses for it'}),
 }
 
 export interface TableFlags {
@@ -41,6 +46,17 @@ export interface TableFlags {
   precision?: string
   executor?: string
   wait?: boolean
+  seeds?: number
+  'val-images'?: number
+  budget?: string
+}
+
+/** --seeds and --val-images as given, or what --budget chooses (announced on stderr). */
+async function designOf(flags: TableFlags, tables: readonly TableName[], profile: string): Promise<RunDesign> {
+  if (flags.budget === undefined) return {seeds: flags.seeds, valImages: flags['val-images']}
+  const b = await planBudget({tables, profile, data: flags.data, backend: flags.backend, precision: flags.precision, budget: flags.budget})
+  process.stderr.write(`${formatBudgetPlan(b).split('\n').slice(0, 5).join('\n')}\n`)
+  return {seeds: b.design.seeds, valImages: b.design.valImagesOverride}
 }
 
 export function profileOf(flags: Pick<TableFlags, 'profile' | 'subset'>): string {
@@ -50,19 +66,27 @@ export function profileOf(flags: Pick<TableFlags, 'profile' | 'subset'>): string
   return flags.subset ? 'subset' : flags.profile
 }
 
-export type TableCommandResult = ({kind: 'plan'} & Plan) | ({kind: 'run'} & RunTablesResult) | ({kind: 'slurm'} & SlurmCommandResult)
+export type TableCommandResult = ({kind: 'plan'} & Plan) | BudgetPlan | ({kind: 'run'} & RunTablesResult) | ({kind: 'slurm'} & SlurmCommandResult)
 
 export async function tableCommand(cmd: Command, tables: readonly TableName[], flags: TableFlags, json: boolean): Promise<TableCommandResult> {
   try {
     const profile = profileOf(flags)
+    if (flags.budget !== undefined && (flags.seeds !== undefined || flags['val-images'] !== undefined)) {
+      throw new ExperimentFileError('--budget chooses the seeds per net and the val images itself: give --budget or --seeds / --val-images')
+    }
+    if (flags['dry-run'] && flags.budget !== undefined) {
+      const b = await planBudget({tables, profile, data: flags.data, backend: flags.backend, precision: flags.precision, budget: flags.budget})
+      cmd.log(formatBudgetPlan(b))
+      return b
+    }
     if (flags['dry-run']) {
-      const plan = await planTables({tables, profile, data: flags.data, backend: flags.backend, precision: flags.precision})
+      const plan = await planTables({tables, profile, data: flags.data, backend: flags.backend, precision: flags.precision, seeds: flags.seeds, valImages: flags['val-images']})
       cmd.log(formatPlan(plan))
       return {kind: 'plan', ...plan}
     }
     if (flags.executor === 'slurm') {
       const {slurmTableCommand, slurmRunFailed} = await import('./slurm-command.js')
-      const result = await slurmTableCommand(cmd, tables, {profile, data: flags.data, backend: flags.backend, precision: flags.precision, wait: flags.wait ?? false})
+      const result = await slurmTableCommand(cmd, tables, {profile, data: flags.data, backend: flags.backend, precision: flags.precision, wait: flags.wait ?? false, ...(await designOf(flags, tables, profile))})
       if (slurmRunFailed(result) && !json) cmd.exit(EXIT_CODES.failed)
       return {kind: 'slurm', ...result}
     }
@@ -70,6 +94,7 @@ export async function tableCommand(cmd: Command, tables: readonly TableName[], f
     await runSupervised()
     await refuseIfSlurmRunActive(profile)
     const tty = process.stderr.isTTY === true && !json
+    const design = await designOf(flags, tables, profile)
     const sigint = abortOnSigint(() => process.stderr.write('\nstopping after the current job saves a checkpoint (Ctrl-C again to quit now)\n'))
     let result: RunTablesResult
     try {
@@ -79,6 +104,7 @@ export async function tableCommand(cmd: Command, tables: readonly TableName[], f
         data: flags.data,
         backend: flags.backend,
         precision: flags.precision,
+        ...design,
         log: (line) => cmd.log(line),
         progress: (line) => process.stderr.write(`${line}\n`),
         tty,

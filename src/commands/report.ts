@@ -23,6 +23,8 @@ results, without training or evaluating anything. Rows whose jobs never ran show
     subset: tableFlags.subset,
     data: Flags.string({description: 'dataset root (default: the one of the last run of this profile)'}),
     precision: Flags.string({description: "which cached results to render, fp32 or bf16 (default: the last run's precision)"}),
+    seeds: Flags.integer({description: 'render the results of the run with k seeds per net (results/<profile>-seeds<k>/)'}),
+    'val-images': Flags.integer({description: 'render the results of the run that scored n val images'}),
   }
 
   async run(): Promise<{rows: RowResult[]; reports: string[]; resultsDir: string}> {
@@ -32,7 +34,7 @@ results, without training or evaluating anything. Rows whose jobs never ran show
       const profile = profileOf(flags)
       // After an --executor slurm run: jobs Slurm killed (time limit, memory) count as failed.
       await noteSlurmFailures(runDirOf(loadProfile(profile).name), slurmCli())
-      const r = await reportFromCache({profile, data: flags.data, tables, precision: flags.precision})
+      const r = await reportFromCache({profile, data: flags.data, tables, precision: flags.precision, seeds: flags.seeds, valImages: flags['val-images']})
       this.log(renderTerminal(r.rows))
       this.log(`Reports in ${displayPath(r.resultsDir)}/ (${r.reports.length} files)`)
       return r
