@@ -5,6 +5,8 @@ import {execFileSync} from 'node:child_process'
 import {initBackend, gpuPresent, SLOWDOWN_VS_NATIVE, type BackendName} from './backend.js'
 import {measureConvGflops, type ConvBenchmark} from './conv-benchmark.js'
 import {graphSessionsAvailable} from './graph-session.js'
+import {resolveHostPrecision} from './host-precision.js'
+import {NATIVE_BF16_CPU_FLAGS, readCpuFlags, type ResolvedPrecision} from './precision.js'
 
 export interface DoctorReport {
   backend: BackendName
@@ -17,6 +19,8 @@ export interface DoctorReport {
   trainStep: 'graph' | 'eager'
   convGflops: number
   convBenchmark: ConvBenchmark
+  /** what `auto` precision resolves to here and why; the bf16 CPU flags this CPU has */
+  precision: ResolvedPrecision & {setting: 'auto'; bf16CpuFlags: string[]}
   node: string
   problems: string[]
 }
@@ -65,6 +69,11 @@ export async function runDoctor(forcedBackend?: string): Promise<DoctorReport> {
       interOp: process.env.TF_NUM_INTEROP_THREADS ?? 'TensorFlow default',
     },
     trainStep: graphSessionsAvailable() ? 'graph' : 'eager',
+    precision: {
+      setting: 'auto',
+      ...resolveHostPrecision('auto'),
+      bf16CpuFlags: NATIVE_BF16_CPU_FLAGS.filter((f) => readCpuFlags().includes(f)),
+    },
     convGflops: Number(bench.gflops.toPrecision(3)),
     convBenchmark: bench,
     node: process.version,

@@ -27,6 +27,7 @@ export default class Doctor extends Command {
     this.log(
       `conv 3x3    ${report.convGflops} GFLOP/s ${b.backward ? 'forward+backward' : 'forward only'} (batch ${b.shape.batch}, ${b.shape.size}x${b.shape.size}x${b.shape.channels}, median of ${b.steps}: ${b.msPerStep.toFixed(1)} ms/step)`,
     )
+    this.log(`precision   auto -> ${report.precision.precision}: ${report.precision.reason} (--precision or a profile's precision: overrides)`)
     for (const p of report.problems) this.log(`problem     ${p}`)
     if (report.problems.length === 0) this.log('status      ok')
     return report

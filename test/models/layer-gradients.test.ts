@@ -81,8 +81,8 @@ describe('layer gradients: graph backward vs tfjs autodiff (native TensorFlow)',
       const maskNode = mask !== undefined ? g.placeholder('mask', 'float32', c.input) : undefined
       const dyNode = g.placeholder('dy', 'float32', out.shape)
       const weight = (name: string) => `w/${name}`
-      const fwd = kind.graphForward(c.layer, xNode, {g, mode: 'logits', weight, mask: maskNode !== undefined ? () => maskNode : undefined})
-      const back = kind.graphBackward(c.layer, dyNode, fwd.trace, {g, weight, needInputGrad: true})
+      const fwd = kind.graphForward(c.layer, xNode, {g, mode: 'logits', weight, mask: maskNode !== undefined ? () => maskNode : undefined, dtype: 'float32'})
+      const back = kind.graphBackward(c.layer, dyNode, fwd.trace, {g, weight, needInputGrad: true, dtype: 'float32'})
       assert.deepEqual(back.grads.map(([name]) => name), vars.map(([name]) => name), 'a gradient for every variable, in order')
       g.add('Identity', [fwd.out], T, 'out')
       g.add('Identity', [back.dx!], T, 'dx')
@@ -114,8 +114,8 @@ describe('layer gradients: graph backward vs tfjs autodiff (native TensorFlow)',
     g.placeholder('w/conv1_1/bias', 'float32', [2])
     const dy = g.placeholder('dy', 'float32', [1, 4, 4, 2])
     const weight = (name: string) => `w/${name}`
-    const fwd = layerKind(layer).graphForward(layer, x, {g, mode: 'logits', weight})
-    const back = layerKind(layer).graphBackward(layer, dy, fwd.trace, {g, weight, needInputGrad: false})
+    const fwd = layerKind(layer).graphForward(layer, x, {g, mode: 'logits', weight, dtype: 'float32'})
+    const back = layerKind(layer).graphBackward(layer, dy, fwd.trace, {g, weight, needInputGrad: false, dtype: 'float32'})
     assert.equal(back.dx, undefined)
     assert.equal(g.nodes.filter((n) => n.op === 'Conv2DBackpropInput').length, 0)
   })

@@ -33,5 +33,5 @@ export function tempExperiments(): {dir: string; runs: string; edit(file: string
 
 export function graphFor(dir: string, runs: string, tables: TableName[] = ['table3', 'table4', 'table5', 'table6'], profile = 'smoke'): JobGraph {
   const p = loadProfile(profile, path.join(dir, 'profiles'))
-  return buildGraph({tables: loadTables(tables, dir), profile: p, dataset: FAKE_DATASET, runDir: path.join(runs, p.name)})
+  return buildGraph({tables: loadTables(tables, dir), profile: p, dataset: FAKE_DATASET, runDir: path.join(runs, p.name), precision: 'fp32'})
 }

@@ -136,5 +136,5 @@ test('the CLI submits with --executor slurm, shows status, cancels, and refuses 
 /** The graph the CLI builds for table3 on the smoke profile (its size follows the YAML files). */
 async function table3Graph(data: string) {
   const profile = loadProfile('smoke')
-  return load(['table3'], profile, await resolveDataset(profile, data)).graph
+  return load(['table3'], profile, await resolveDataset(profile, data), 'fp32').graph
 }

@@ -68,6 +68,7 @@ export function smokeJob(dataRoot: string, outDir: string, over: Partial<TrainJo
     valScale: 36,
     minivalImages: 3,
     outDir,
+    precision: 'fp32',
     ...over,
   }
 }

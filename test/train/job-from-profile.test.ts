@@ -8,8 +8,9 @@ const profile: Profile = {
   epochs: {base: 4, s384: 2, jitter: 3},
   lr: {initial: 0.01, finetune: 0.001, decayFactor: 0.1, schedule: {kind: 'step', decayAt: [0.5, 0.75, 0.875]}},
   momentum: 0.9, weightDecay: 5e-4, dropout: 0.5, colorShiftStd: 0.1, init: {kind: 'normal', std: 0.1}, minivalImages: 50, evalBatchSize: 64, seed: 1,
+  precision: 'auto',
 }
-const base = {profile, dataRoot: '/d', numClasses: 10, outDir: '/o'}
+const base = {profile, dataRoot: '/d', numClasses: 10, outDir: '/o', precision: 'fp32' as const}
 
 describe('train job from a profile', () => {
   it('parses S and jitter ranges', () => {
