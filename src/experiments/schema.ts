@@ -2,6 +2,7 @@
 // shapes after parsing are normalised into types.ts by the loaders.
 import {z} from 'zod'
 import {slurmSchema} from './slurm-resources.js'
+import {parsePrecision} from '../backend/precision.js'
 import {CONFIG_NAMES} from '../models/configs.js'
 import {TABLE_NAMES, TECHNIQUES} from './types.js'
 
@@ -67,6 +68,18 @@ export const profileSchema = z.strictObject({
     })
     .optional(),
   timeBudgetMinutes: positive.optional(),
+  /** fp32, bf16 mixed precision, or auto (bf16 where the hardware runs it natively: src/backend/precision.ts) */
+  precision: z
+    .string()
+    .default('auto')
+    .transform((text, ctx) => {
+      try {
+        return parsePrecision(text, 'precision')
+      } catch (error) {
+        ctx.addIssue({code: 'custom', message: (error as Error).message.replace(/^precision: /, '')})
+        return z.NEVER
+      }
+    }),
   /** what a run of this profile can and cannot show (printed in summary.md) */
   scope: z.string().min(1).optional(),
   slurm: slurmSchema.optional(),

@@ -5,6 +5,7 @@
 export type TableName = 'table3' | 'table4' | 'table5' | 'table6'
 export const TABLE_NAMES: readonly TableName[] = ['table3', 'table4', 'table5', 'table6']
 
+import type {PrecisionSetting} from '../backend/precision.js'
 import type {ConfigName, InitSpec} from '../models/types.js'
 import type {SlurmResources} from './slurm-resources.js'
 
@@ -50,6 +51,8 @@ export interface Profile {
   noiseDefaults?: NoiseDefaults
   /** optional wall-time budget of `all` on this profile; `plan` compares its estimate to it (addition to the contract) */
   timeBudgetMinutes?: number
+  /** what the graphs compute in: fp32, bf16 mixed precision, or auto (resolved per machine, src/backend/precision.ts) */
+  precision: PrecisionSetting
   /** what a run of this profile can and cannot show (printed in summary.md) */
   scope?: string
   /** sbatch resources per job kind for `--executor slurm` (addition to the contract) */

@@ -3,6 +3,7 @@
 // configs at S=256 from A; S=384 from the same config's S=256; jittered S from
 // its S=384. Evaluations are one job per (net, technique, Q) and rows average them.
 import path from 'node:path'
+import {precisionKey, type Precision} from '../backend/precision.js'
 import type {TrainStage} from '../experiments/tables.js'
 import {scaleToProfile} from '../experiments/profile.js'
 import {stageJob} from '../train/job-from-profile.js'
@@ -19,6 +20,8 @@ export interface BuildOptions {
   dataset: DatasetInfo
   /** runs/<profile> */
   runDir: string
+  /** what training and evaluation compute in, resolved for this machine (resolveHostPrecision) */
+  precision: Precision
 }
 
 /** Bumped when evaluation changes what it computes (2: dense sees whole 32-pixel cells, corner-anchored), so cached results are not reused. */
@@ -60,10 +63,12 @@ export function buildGraph(opts: BuildOptions): JobGraph {
     else if (config === 'A' || config === 'A-LRN') init = {from: 'random', spec: profile.init}
     else init = {from: 'A', parent: train('A', '256', seed), spec: profile.init}
     const scale = STAGE_SCALE[stage]
-    const spec = stageJob(profile, {config, scale, numClasses: dataset.numClasses, fineTune: init.from === 'checkpoint', seed})
+    const spec = stageJob(profile, {config, scale, numClasses: dataset.numClasses, fineTune: init.from === 'checkpoint', seed, precision: opts.precision})
     // dataRoot is not hashed (the same data moved elsewhere keeps its id); the parent's
-    // key is (init.parent), so a change up the chain re-keys every descendant.
-    const key = jobKey({kind: 'train', dataset: dataset.id, init, ...spec})
+    // key is (init.parent), so a change up the chain re-keys every descendant. fp32
+    // adds nothing to the key (precisionKey), so fp32 jobs keep their keys.
+    const {precision, ...hashed} = spec
+    const key = jobKey({kind: 'train', dataset: dataset.id, init, ...hashed, ...precisionKey(precision)})
     const {scaleMin: sMin, scaleMax: sMax} = spec
     const seedNote = seed === profile.seed ? '' : ` seed ${seed}`
     const node: TrainNode = {
@@ -86,7 +91,7 @@ export function buildGraph(opts: BuildOptions): JobGraph {
   const evaluate = (trainKey: string, technique: SingleTechnique, qPaper: number): string => {
     const t = nodes.get(trainKey) as TrainNode
     const q = px(qPaper)
-    const key = jobKey({kind: 'eval', version: EVAL_VERSION, dataset: dataset.id, train: trainKey, technique, q, maxImages: profile.maxValImages})
+    const key = jobKey({kind: 'eval', version: EVAL_VERSION, dataset: dataset.id, train: trainKey, technique, q, maxImages: profile.maxValImages, ...precisionKey(opts.precision)})
     const node: EvalNode = {
       kind: 'eval',
       key,
@@ -100,6 +105,7 @@ export function buildGraph(opts: BuildOptions): JobGraph {
       dataRoot: dataset.root,
       batchSize: profile.evalBatchSize,
       maxImages: profile.maxValImages,
+      precision: opts.precision,
     }
     return add(node)
   }

@@ -1,5 +1,6 @@
 // Shapes of the job graph: training, evaluation and combination jobs, keyed by a
 // hash of their resolved inputs, and what each finished job records.
+import type {Precision} from '../backend/precision.js'
 import type {TableRow, TrainScale} from '../experiments/types.js'
 import type {TrainStage} from '../experiments/tables.js'
 import type {ConfigName, InitSpec} from '../models/types.js'
@@ -52,6 +53,8 @@ export interface EvalNode extends JobBase {
   dataRoot: string
   batchSize: number
   maxImages?: number
+  /** what the forward computes in (absent in nodes planned before it existed: fp32) */
+  precision?: Precision
 }
 
 export interface CombineNode extends JobBase {
