@@ -1,5 +1,6 @@
 // Cost of each job in FLOPs (from the models' own counts) and in time (FLOPs over a
 // rate measured on this machine). Deliberately simple; `plan` says what it assumes.
+import {computeDtype, type Precision} from '../backend/precision.js'
 import {forwardFlops} from '../models/cost.js'
 import type {Profile} from '../experiments/types.js'
 import type {DatasetInfo, JobNode} from './jobs.js'
@@ -52,7 +53,7 @@ export interface Rate {
  * the rate the training jobs will see, without data loading. Needs an initialised
  * backend; about a second at the subset size, a few at the paper's.
  */
-export async function measureRate(profile: Profile): Promise<Rate> {
+export async function measureRate(profile: Profile, precision: Precision = 'fp32'): Promise<Rate> {
   const tf = await import('@tensorflow/tfjs-core')
   const {createNet} = await import('../models/index.js')
   const {SgdMomentum} = await import('../train/sgd-momentum.js')
@@ -62,7 +63,7 @@ export async function measureRate(profile: Profile): Promise<Rate> {
   const batch = Math.max(2, Math.min(profile.batchSize, 64, Math.floor(30e9 / (3 * forwardFlops(spec)))))
   const net = createNet(spec, {kind: 'glorot'}, 1)
   const sgd = new SgdMomentum(net.variables, (n) => net.isWeight(n), profile)
-  const engine = createStepEngine(net, sgd, profile)
+  const engine = createStepEngine(net, sgd, {...profile, dtype: computeDtype(precision)})
   const x = tf.randomUniform([batch, spec.crop, spec.crop, 3], -100, 100) as import('@tensorflow/tfjs-core').Tensor4D
   const y = tf.zeros([batch], 'int32') as import('@tensorflow/tfjs-core').Tensor1D
   const lr = tf.scalar(1e-4)
@@ -86,6 +87,6 @@ export async function measureRate(profile: Profile): Promise<Rate> {
   const gflops = (3 * forwardFlops(spec) * batch) / (ms / 1000) / 1e9
   return {
     gflops,
-    source: `net D training step (${engine.kind}), batch ${batch} at ${spec.crop}x${spec.crop}: ${gflops.toFixed(1)} GFLOP/s (median of ${times.length})`,
+    source: `net D training step (${engine.kind}, ${precision}), batch ${batch} at ${spec.crop}x${spec.crop}: ${gflops.toFixed(1)} GFLOP/s (median of ${times.length})`,
   }
 }

@@ -4,6 +4,7 @@
 import {readFileSync} from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
+import {initBackend, slowBackendWarning} from '../backend/backend.js'
 import {resolvePrecisionChoice} from '../backend/host-precision.js'
 import {parsePrecision, PrecisionError, type Precision} from '../backend/precision.js'
 import {claimsFile, claimsFor, loadClaims} from '../experiments/claims.js'
@@ -15,7 +16,7 @@ import {writeJsonAtomicSync} from '../util/atomic-write.js'
 import {buildGraph} from './build-graph.js'
 import {gitCommit} from './git-commit.js'
 import {datasetForPlan, portableDatasetPath, resolveDataset} from './dataset.js'
-import {measureRate, type Rate} from './estimate.js'
+import {measureRate} from './estimate.js'
 import type {Executor} from './executor.js'
 import type {DatasetInfo, JobGraph} from './jobs.js'
 import {acquireLock} from './lock.js'
@@ -91,22 +92,17 @@ export async function planTables(opts: Pick<RunTablesOptions, 'tables' | 'profil
   loadTables(opts.tables)
   if (opts.precision !== undefined) parsePrecision(opts.precision)
   const {dataset, note} = await datasetForPlan(profile, opts.data)
-  const rate = await measuredRate(profile, opts.backend)
+  const info = await initBackend(opts.backend)
   const precision = resolvePrecisionChoice(opts.precision, profile.precision).precision
+  const rate = await measureRate(profile, precision)
   const {graph} = load(opts.tables, profile, dataset, precision)
-  return makePlan(graph, profile, rate, note, measuredTimes(profile.name))
+  return makePlan(graph, profile, {...rate, source: `${rate.source} on ${info.backend}`}, note, measuredTimes(profile.name))
 }
 
 
 
 export {formatPlan}
 
-async function measuredRate(profile: Profile, backend: string | undefined): Promise<Rate> {
-  const {initBackend} = await import('../backend/backend.js')
-  const info = await initBackend(backend)
-  const rate = await measureRate(profile)
-  return {...rate, source: `${rate.source} on ${info.backend}`}
-}
 
 export async function runTables(opts: RunTablesOptions): Promise<RunTablesResult> {
   const t0 = Date.now()
@@ -121,7 +117,6 @@ export async function runTables(opts: RunTablesOptions): Promise<RunTablesResult
   if (opts.precision !== undefined) parsePrecision(opts.precision)
   const dataset = await resolveDataset(profile, opts.data, {log: opts.progress, progress: opts.tty})
 
-  const {initBackend, slowBackendWarning} = await import('../backend/backend.js')
   const backend = await initBackend(opts.backend)
   const warning = slowBackendWarning(backend)
   if (warning) opts.progress(warning)
@@ -134,7 +129,7 @@ export async function runTables(opts: RunTablesOptions): Promise<RunTablesResult
   const lock = acquireLock(runDir)
   let summary: RunSummary
   try {
-    const rate = await measureRate(profile)
+    const rate = await measureRate(profile, precision.precision)
     const plan = makePlan(graph, profile, rate)
     const estimates = new Map(plan.jobs.map((j) => [j.key, j.status === 'cached' ? 0 : j.estSeconds]))
     const progress = new GraphProgress(graph, estimates, opts.progress, {tty: opts.tty})
