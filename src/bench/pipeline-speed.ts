@@ -26,8 +26,15 @@ export interface PipelineTiming {
 export interface PipelineOptions {
   warmup: number
   steps: number
-  /** training scale S (shorter side before cropping) */
+  /** training scale S (shorter side before cropping); with scaleMax, the jitter range [scale, scaleMax] */
   scale: number
+  scaleMax?: number
+  /**
+   * Time a second pass over the same images, served from the decoded-image cache as every
+   * epoch after a net's first is (only crops, or for S jitter one resampling per crop);
+   * default false: the first pass, decoding every JPEG.
+   */
+  warmCache?: boolean
   colorShiftStd: number
   workers?: number
   prefetch?: number
@@ -39,7 +46,7 @@ export async function measurePipeline(setup: StepSetup, index: ImageFolderIndex,
   const stream = new TrainBatchStream(index, stats, {
     crop: setup.spec.crop,
     scaleMin: opts.scale,
-    scaleMax: opts.scale,
+    scaleMax: opts.scaleMax ?? opts.scale,
     batchSize: setup.batch,
     seed: setup.seed,
     colorShiftStd: opts.colorShiftStd,
@@ -52,7 +59,8 @@ export async function measurePipeline(setup: StepSetup, index: ImageFolderIndex,
   const waitTimes: number[] = []
   let images = 0
   try {
-    const it = stream.batches(0)[Symbol.asyncIterator]()
+    if (opts.warmCache === true) for await (const _ of stream.batches(0)); // fill the cache, untimed
+    const it = stream.batches(opts.warmCache === true ? 1 : 0)[Symbol.asyncIterator]()
     try {
       for (let i = 0; i < opts.warmup + opts.steps; i++) {
         await yieldToLoop() // as the trainer: lets worker replies be delivered

@@ -115,8 +115,8 @@ function bf16Row(c: ConfigBench, r: BenchResult): string[] {
     f1(c.bf16?.gflops),
     f2(c.bf16 !== undefined ? c.bf16.gflops / r.machineGemmGflops : null),
     f2(c.bf16MatrixFraction),
-    c.pipeline !== undefined ? `${f1(c.pipeline.imgPerS)} (${c.pipeline.precision ?? 'fp32'})` : '–',
-    pct(c.pipeline?.dataWaitFraction),
+    [c.pipeline, c.pipelineWarm, c.pipelineJitterWarm].map((p) => f1(p?.imgPerS)).join(' / '),
+    [c.pipeline, c.pipelineWarm, c.pipelineJitterWarm].map((p) => pct(p?.dataWaitFraction)).join(' / '),
   ]
 }
 
@@ -178,7 +178,9 @@ export function renderMarkdown(r: BenchResult, runs: RunLogEntry[] = []): string
       `bf16 = bfloat16 convolutions, matrix products and their gradients, float32 weights, momentum, loss and update (src/backend/precision.ts); PyTorch bf16 = the same step under ` +
         "`torch.autocast('cpu', dtype=torch.bfloat16)` in its faster memory format. Matrix rates: fp32 " +
         `**${r.machineGemmGflops.toFixed(0)} GFLOP/s** (${r.gemmSource}), bf16 **${r.bf16GemmGflops != null ? r.bf16GemmGflops.toFixed(0) : '–'} GFLOP/s** (${r.bf16GemmSource ?? 'not measured'}). ` +
-        `The pipeline ran in the precision training uses here: ${r.precision?.training ?? 'fp32'} (${r.precision?.reason ?? ''}).`,
+        `The pipeline columns are the step fed by TrainBatchStream in the precision training uses here, ${r.precision?.training ?? 'fp32'} (${r.precision?.reason ?? ''}): ` +
+        `the first epoch (every JPEG decoded), then a second pass served from the decoded-image cache as every later epoch is, at fixed S=${p.trainScale} and with the jittered nets' S range ` +
+        `[${p.trainScale};${configs.find((c) => c.pipelineJitterWarm !== undefined)?.pipelineJitterWarm?.scaleMax ?? '–'}] (each crop resampled from the cache). A data wait well above 10% means decoding limits training.`,
       '',
       markdownTable(
         [
@@ -193,8 +195,8 @@ export function renderMarkdown(r: BenchResult, runs: RunLogEntry[] = []): string
           'ours bf16 GFLOP/s',
           'of fp32 GEMM',
           'of bf16 GEMM',
-          'pipeline img/s',
-          'data wait',
+          'pipeline img/s: 1st epoch / cached / cached jitter',
+          'data wait (same)',
         ],
         configs.map((c) => bf16Row(c, r)),
       ),

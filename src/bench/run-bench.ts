@@ -25,7 +25,7 @@ import {TorchReference} from './torch-reference.js'
 import {measureTrainRun, type TrainRunResult} from './train-run.js'
 import {stageJob} from '../train/job-from-profile.js'
 import {portableDatasetPath} from '../runner/dataset.js'
-import type {BenchResult, ConfigBench} from './types.js'
+import type {BenchResult, ConfigBench, PipelineBench} from './types.js'
 
 export interface BenchOptions {
   profile: string
@@ -233,15 +233,31 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
           colorShiftStd: profile.colorShiftStd,
           workers: opts.workers,
         })
-        row.pipeline = {
-          imgPerS: p.imgPerS,
-          dataWaitFraction: p.dataWaitFraction,
-          stepMs: p.stepMs,
-          waitMs: p.waitMs,
-          warmup: p.warmup,
-          steps: p.steps,
-          workers: p.workers,
+        const asBench = (t: typeof p): PipelineBench => ({
+          imgPerS: t.imgPerS,
+          dataWaitFraction: t.dataWaitFraction,
+          stepMs: t.stepMs,
+          waitMs: t.waitMs,
+          warmup: t.warmup,
+          steps: t.steps,
+          workers: t.workers,
           precision: trainPrecision.precision,
+        })
+        row.pipeline = asBench(p)
+        const piped = {
+          warmup: protocol.pipelineWarmup,
+          steps: protocol.pipelineSteps,
+          scale: trainScale,
+          colorShiftStd: profile.colorShiftStd,
+          workers: opts.workers,
+          warmCache: true,
+        }
+        log(`${config}: ours ${trainPrecision.precision} through the pipeline, from the decoded cache (fixed S, then S jitter)...`)
+        row.pipelineWarm = asBench(await measurePipeline(setupOf(config, trainPrecision.precision), index, stats, piped))
+        const jitterMax = scaleToProfile(512, profile)
+        row.pipelineJitterWarm = {
+          ...asBench(await measurePipeline(setupOf(config, trainPrecision.precision), index, stats, {...piped, scaleMax: jitterMax})),
+          scaleMax: jitterMax,
         }
       }
       log(
@@ -249,7 +265,9 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
           (row.torchImgPerS !== null ? `, PyTorch ${row.torchImgPerS.toFixed(1)} (x${row.ratioVsTorch!.toFixed(2)})` : '') +
           (row.bf16 !== undefined ? `; bf16 ${row.bf16.imgPerS.toFixed(1)} img/s (x${row.bf16OverFp32!.toFixed(2)} over fp32)` : '') +
           (row.torchBf16 !== undefined ? `, PyTorch bf16 ${row.torchBf16.imgPerS.toFixed(1)} (x${f2(row.ratioVsTorchBf16)})` : '') +
-          (row.pipeline !== undefined ? `, pipeline ${row.pipeline.imgPerS.toFixed(1)} img/s, wait ${(100 * row.pipeline.dataWaitFraction).toFixed(1)}%` : ''),
+          (row.pipeline !== undefined ? `, pipeline ${row.pipeline.imgPerS.toFixed(1)} img/s, wait ${(100 * row.pipeline.dataWaitFraction).toFixed(1)}%` : '') +
+          (row.pipelineWarm !== undefined ? `; cached ${row.pipelineWarm.imgPerS.toFixed(1)} (wait ${(100 * row.pipelineWarm.dataWaitFraction).toFixed(1)}%)` : '') +
+          (row.pipelineJitterWarm !== undefined ? `, cached jitter ${row.pipelineJitterWarm.imgPerS.toFixed(1)} (wait ${(100 * row.pipelineJitterWarm.dataWaitFraction).toFixed(1)}%)` : ''),
       )
       results[config] = row
     }

@@ -53,7 +53,14 @@ export interface ConfigBench {
     ratioVsTorch?: number
     ops?: Omit<OpProfile, 'byOp'> & {top: OpProfile['byOp']}
   }
-  /** through TrainBatchStream on --data */
+  /**
+   * The same step through TrainBatchStream, epochs after the first (served from the
+   * decoded-image cache, as every epoch after a net's first): fixed S, and S jitter
+   * (the jittered nets' range: each crop resampled in JS from the cache)
+   */
+  pipelineWarm?: PipelineBench
+  pipelineJitterWarm?: PipelineBench & {scaleMax: number}
+  /** through TrainBatchStream on --data, first epoch (every JPEG decoded) */
   pipeline?: {
     imgPerS: number
     dataWaitFraction: number
@@ -111,4 +118,16 @@ export interface BenchResult {
   peakRssMb: number | null
   wallMs: number
   history: HistoryEntry[]
+}
+
+/** One pipeline measurement (see ConfigBench.pipeline). */
+export interface PipelineBench {
+  imgPerS: number
+  dataWaitFraction: number
+  stepMs: TimingSummary
+  waitMs: TimingSummary
+  warmup: number
+  steps: number
+  workers: number
+  precision?: Precision
 }
