@@ -5,6 +5,7 @@ import {displayPath} from '../experiments/paths.js'
 import {jobFlops, type Rate} from './estimate.js'
 import type {JobGraph, JobKind} from './jobs.js'
 import {readRecord} from './job-store.js'
+import type {MeasuredTimes} from './measured-times.js'
 
 export interface PlannedJob {
   n: number
@@ -25,14 +26,21 @@ export interface Plan {
   profile: string
   dataset: {root: string; id: string; trainImages: number; valImages: number; note?: string}
   rate: Rate
-  /** measured wall / estimate, per kind, from cached jobs */
+  /** measured wall / estimate, per kind, from cached jobs (else from committed reports' job times) */
   calibration: Partial<Record<JobKind, number>>
+  /** where each kind's calibration came from */
+  calibrationSource?: Partial<Record<JobKind, string>>
   jobs: PlannedJob[]
   totals: {jobs: number; train: number; eval: number; combine: number; cached: number; gflop: number; estSecondsToRun: number; estSecondsAll: number}
   budgetMinutes?: number
 }
 
-export function makePlan(graph: JobGraph, profile: Profile, rate: Rate, datasetNote?: string): Plan {
+/**
+ * `measured`: job times committed with earlier reports, for kinds with no cached job;
+ * `calibrate`: take these factors instead of measuring any (a design's plan calibrated as
+ * the profile's own graph was: its jobs at other val images or seeds were never timed).
+ */
+export function makePlan(graph: JobGraph, profile: Profile, rate: Rate, datasetNote?: string, measured?: MeasuredTimes, calibrate?: Pick<Plan, 'calibration' | 'calibrationSource'>): Plan {
   const number = new Map(graph.order.map((k, i) => [k, i + 1]))
   const raw = graph.order.map((key) => {
     const node = graph.nodes.get(key)!
@@ -40,12 +48,27 @@ export function makePlan(graph: JobGraph, profile: Profile, rate: Rate, datasetN
     const flops = jobFlops(node, graph.nodes, graph.dataset, profile)
     return {node, record, flops, est: flops / (rate.gflops * 1e9)}
   })
-  const calibration: Partial<Record<JobKind, number>> = {}
-  for (const kind of ['train', 'eval'] as const) {
+  const calibration: Partial<Record<JobKind, number>> = {...calibrate?.calibration}
+  const calibrationSource: Partial<Record<JobKind, string>> = {...calibrate?.calibrationSource}
+  for (const kind of calibrate === undefined ? (['train', 'eval'] as const) : []) {
     const done = raw.filter((r) => r.node.kind === kind && r.record && r.est > 0)
     const est = done.reduce((a, r) => a + r.est, 0)
     const wall = done.reduce((a, r) => a + r.record!.wallMs / 1000, 0)
-    if (done.length > 0 && est > 0) calibration[kind] = wall / est
+    if (done.length > 0 && est > 0) {
+      calibration[kind] = wall / est
+      calibrationSource[kind] = `measured wall time / estimate of the ${done.length} cached ${kind} jobs`
+      continue
+    }
+    // Nothing cached here: the times an earlier run of the profile committed with its reports.
+    const timed = measured === undefined ? [] : raw.flatMap((r) => {
+      const ms = r.node.kind === kind && r.est > 0 ? measured.byKey.get(r.node.key) : undefined
+      return ms === undefined ? [] : [{est: r.est, wall: ms / 1000}]
+    })
+    const e = timed.reduce((a, t) => a + t.est, 0)
+    if (timed.length > 0 && e > 0) {
+      calibration[kind] = timed.reduce((a, t) => a + t.wall, 0) / e
+      calibrationSource[kind] = `measured wall time / estimate of ${timed.length} ${kind} jobs of this graph timed in ${measured!.sources.join(', ')}`
+    }
   }
   const jobs: PlannedJob[] = raw.map(({node, record, flops, est}) => ({
     n: number.get(node.key)!,
@@ -64,6 +87,7 @@ export function makePlan(graph: JobGraph, profile: Profile, rate: Rate, datasetN
     dataset: {root: graph.dataset.root, id: graph.dataset.id, trainImages: graph.dataset.trainImages, valImages: graph.dataset.valImages, note: datasetNote},
     rate,
     calibration,
+    calibrationSource,
     jobs,
     totals: {
       jobs: jobs.length,
@@ -101,7 +125,7 @@ export function formatPlan(plan: Plan): string {
     `estimate  FLOPs from the net's layer counts (train: forward x3 x images x epoch cap, plus per-epoch validation; dense eval: whole 4:3 image + flip; multi-crop: 50 crops) / that rate`,
   ]
   for (const [kind, f] of Object.entries(plan.calibration)) {
-    lines.push(`calibrated ${kind} estimates x${f.toFixed(2)} (measured wall time / estimate of the cached ${kind} jobs)`)
+    lines.push(`calibrated ${kind} estimates x${f.toFixed(2)} (${plan.calibrationSource?.[kind as JobKind] ?? `measured wall time / estimate of the cached ${kind} jobs`})`)
   }
   const budget = plan.budgetMinutes !== undefined ? plan.budgetMinutes * 60 : undefined
   const header = ['#', 'job', 'after', 'GFLOP', 'est. time', ...(budget ? ['of budget'] : []), 'status']

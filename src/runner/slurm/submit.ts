@@ -26,6 +26,8 @@ export interface SubmitGraphOptions {
   data: string
   tables: readonly string[]
   backend?: string
+  /** further arguments of the report job (e.g. --seeds k: which design's reports it renders) */
+  reportArgs?: string[]
   runDir: string
   cli: SlurmCli
   log?: (line: string) => void
@@ -149,7 +151,7 @@ export async function submitGraph(opts: SubmitGraphOptions): Promise<SubmitResul
       const resources = resourcesFor('report' satisfies SlurmJobKind, opts.profile.slurm)
       const script = path.join(dir, 'slurm-report.sh')
       mkdirSync(dir, {recursive: true})
-      writeFileSync(script, batchScript({title: `reports of profile ${opts.profile.name}`, setup: resources.setup ?? [], args: ['report', '--profile', opts.profileArg, '--data', opts.data]}), {mode: 0o755})
+      writeFileSync(script, batchScript({title: `reports of profile ${opts.profile.name}`, setup: resources.setup ?? [], args: ['report', '--profile', opts.profileArg, '--data', opts.data, ...(opts.reportArgs ?? [])]}), {mode: 0o755})
       const jobId = await cli.sbatch([
         `--job-name=vgg-report`,
         `--output=${path.join(dir, 'slurm-%j.out')}`,
