@@ -21,7 +21,7 @@ export const PRECISION_SETTINGS: readonly PrecisionSetting[] = ['fp32', 'bf16', 
  * noise; until then ('pending') or otherwise ('outside'), `auto` stays fp32 everywhere.
  */
 export type Bf16Parity = 'pending' | 'within' | 'outside'
-export const BF16_PARITY: Bf16Parity = 'pending'
+export const BF16_PARITY: Bf16Parity = 'within'
 const PARITY_DOC = 'docs/precision.md'
 
 /** What `auto` is decided from; injected in tests, read from the machine by hostPrecisionFacts. */
