@@ -1,10 +1,10 @@
 // What `vgg-repro doctor` reports: the backend in use, its devices and a
 // measured convolution speed, plus what is wrong and how to fix it.
 import os from 'node:os'
-import {execFileSync} from 'node:child_process'
 import {initBackend, gpuPresent, SLOWDOWN_VS_NATIVE, type BackendName} from './backend.js'
 import {measureConvGflops, type ConvBenchmark} from './conv-benchmark.js'
 import {graphSessionsAvailable} from './graph-session.js'
+import {nvidiaGpus, type GpuFacts} from './gpu-info.js'
 import {resolveHostPrecision} from './host-precision.js'
 import {NATIVE_BF16_CPU_FLAGS, readCpuFlags, type ResolvedPrecision} from './precision.js'
 
@@ -14,6 +14,8 @@ export interface DoctorReport {
   tfVersion: string
   gpu: boolean
   devices: string[]
+  /** nvidia-smi's facts of each GPU in use (empty on the CPU build or without a GPU) */
+  gpus: GpuFacts[]
   threads: {cores: number; intraOp: string; interOp: string}
   /** how training steps run: one TensorFlow graph run per step (native) or eager tfjs ops */
   trainStep: 'graph' | 'eager'
@@ -25,19 +27,10 @@ export interface DoctorReport {
   problems: string[]
 }
 
-function nvidiaGpus(): string[] {
-  if (!gpuPresent()) return []
-  try {
-    const out = execFileSync('nvidia-smi', ['--query-gpu=name', '--format=csv,noheader'], {encoding: 'utf8', timeout: 10_000})
-    return out.split('\n').filter(Boolean).map((name, i) => `GPU:${i} ${name.trim()}`)
-  } catch {
-    return ['GPU (nvidia device present; nvidia-smi not available)']
-  }
-}
-
 export async function runDoctor(forcedBackend?: string): Promise<DoctorReport> {
   const info = await initBackend(forcedBackend)
   const gpus = info.gpu ? nvidiaGpus() : []
+  const first = gpus[0]
   const problems: string[] = []
   if (info.backend !== 'tensorflow') {
     problems.push(`backend is ${info.backend}: ${SLOWDOWN_VS_NATIVE[info.backend]}`)
@@ -62,7 +55,8 @@ export async function runDoctor(forcedBackend?: string): Promise<DoctorReport> {
     source: info.source,
     tfVersion: info.tfVersion,
     gpu: info.gpu && gpus.length > 0,
-    devices: ['CPU:0', ...gpus],
+    devices: ['CPU:0', ...gpus.map((g) => `GPU:${g.index} ${g.name}`)],
+    gpus,
     threads: {
       cores: os.cpus().length,
       intraOp: process.env.TF_NUM_INTRAOP_THREADS ?? 'TensorFlow default (one per core)',
@@ -71,7 +65,7 @@ export async function runDoctor(forcedBackend?: string): Promise<DoctorReport> {
     trainStep: graphSessionsAvailable() ? 'graph' : 'eager',
     precision: {
       setting: 'auto',
-      ...resolveHostPrecision('auto'),
+      ...resolveHostPrecision('auto', first === undefined ? undefined : {name: first.name, computeCapability: first.computeCapability}),
       bf16CpuFlags: NATIVE_BF16_CPU_FLAGS.filter((f) => readCpuFlags().includes(f)),
     },
     convGflops: Number(bench.gflops.toPrecision(3)),

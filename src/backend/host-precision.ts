@@ -5,6 +5,7 @@ import {readFileSync} from 'node:fs'
 import path from 'node:path'
 import {backendInfo, PROJECT_ROOT} from './backend.js'
 import {graphSessionsAvailable} from './graph-session.js'
+import {nvidiaGpus} from './gpu-info.js'
 import {benchRatioForThisMachine, parsePrecision, readCpuFlags, resolvePrecision, type PrecisionFacts, type PrecisionSetting, type ResolvedPrecision} from './precision.js'
 import {envValue} from '../util/env.js'
 
@@ -17,12 +18,18 @@ function benchJson(): unknown {
   }
 }
 
+/** The GPU TensorFlow computes on (GPU:0), as nvidia-smi names it. */
+function firstGpu(): NonNullable<PrecisionFacts['gpu']> {
+  const g = nvidiaGpus()[0]
+  return g === undefined ? {name: 'unknown GPU'} : {name: g.name, computeCapability: g.computeCapability}
+}
+
 /** This machine's facts (call after initBackend). `gpu`: the GPU's name and compute capability when one is in use. */
 export function hostPrecisionFacts(gpu?: PrecisionFacts['gpu']): PrecisionFacts {
   const info = backendInfo()
   return {
     cpuFlags: readCpuFlags(),
-    gpu: info?.gpu === true ? (gpu ?? {name: 'unknown GPU'}) : null,
+    gpu: info?.gpu === true ? (gpu ?? firstGpu()) : null,
     benchBf16OverFp32: benchRatioForThisMachine(benchJson()),
     eagerOnly: !graphSessionsAvailable(),
   }
