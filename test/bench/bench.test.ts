@@ -169,7 +169,7 @@ describe('bench report', () => {
     assert.match(md, /`TF_NUM_INTEROP_THREADS=1`/)
     assert.match(md, /Peak resident memory \*\*900 MB\*\*/)
     assert.match(md, /fast \\\| step/) // pipes escaped inside cells
-    assert.match(md, /\| dense \| 73 \| 64 \| 100\.0 \|/)
+    assert.match(md, /\| dense \| 73 \| fp32 \| 64 \| 100\.0 \|/)
     assert.match(md, /\| A \| 360\.0 \| x0\.83 \| 1\.44 \|/)
     assert.match(md, /ours\/PyTorch >= 1\.0 for all six: \*\*met\*\* in this run \(1\.20–1\.20\)/)
     assert.match(md, /data wait < 10%: \*\*met\*\*/)
