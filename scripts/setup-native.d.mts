@@ -21,4 +21,17 @@ export function plannedWheels(gpu: boolean, metadataOfTensorflowWheel?: string):
 export function fromPipWheel(libCache: string, gpu: boolean, download?: (spec: string, dir: string) => void): Libtensorflow | undefined
 export function checkToolchain(env?: Record<string, string | undefined>): void
 export function stageDeps(pkgDir: string, lib: Libtensorflow): void
+export interface SetupPlan {
+  variant: 'cpu' | 'gpu'
+  bindingPackage: string
+  bindingSources: string
+  libtensorflowSources: string[]
+  pipWheels: string[]
+  cudaWheels: string | null
+  wheelStage: string
+  staged: Record<string, string[]>
+  bindingLibDir: string
+  target: string
+}
+export function setupPlan(opts?: {gpu?: boolean; env?: Record<string, string | undefined>}): SetupPlan
 export function setup(opts?: {gpu?: boolean; force?: boolean; env?: Record<string, string | undefined>}): Promise<{ok: boolean; tfVersion: string; source: string; reused: boolean}>

@@ -314,11 +314,21 @@ with zipfile.ZipFile(sys.argv[1]) as z:
   return res.out
 }
 
+/** Where extracted libtensorflows are kept, below the cache folder. */
+function libCacheDir(cache) {
+  return path.join(cache, 'native', 'libtensorflow')
+}
+
+/** Where the pip route stages a variant's libraries and headers (the CUDA ones flat in extra-libs/). */
+function wheelStageDir(libCache, names) {
+  return path.join(libCache, `${names.variant}-wheel-${TF_WHEEL_VERSION}`)
+}
+
 /** Downloads the wheel(s) with pip and stages libraries + headers in the cache. */
 export function fromPipWheel(libCache, gpu, download = pipDownload) {
   const names = variantNames(gpu)
   log(`fetching ${names.wheel}==${TF_WHEEL_VERSION} with pip (about 275 MB for the CPU wheel) to take its C API library`)
-  const dest = path.join(libCache, `${names.variant}-wheel-${TF_WHEEL_VERSION}`)
+  const dest = wheelStageDir(libCache, names)
   const tmp = `${dest}.tmp-${process.pid}`
   const wheels = fs.mkdtempSync(path.join(os.tmpdir(), 'vgg-repro-wheels-'))
   try {
@@ -457,6 +467,37 @@ function installedPackageBinding(names) {
   return resolved.ok ? path.dirname(path.dirname(resolved.out.trim())) : undefined
 }
 
+/**
+ * What `setup` would fetch and where it would put it, without network or side effects
+ * (`setup-native.mjs [--gpu] --plan` prints it; the GPU check logs it before building).
+ * The CUDA wheels are only known once the TensorFlow wheel is downloaded: they are the
+ * requirements of its `and-cuda` extra (andCudaRequirements, read from its METADATA).
+ */
+export function setupPlan({gpu = false, env = process.env} = {}) {
+  const names = variantNames(gpu)
+  const cache = cacheDir(env)
+  const nativeDir = env.VGG_REPRO_NATIVE_DIR || path.join(ROOT, '.native')
+  const libCache = libCacheDir(cache)
+  const stage = wheelStageDir(libCache, names)
+  return {
+    variant: names.variant,
+    bindingPackage: `${names.pkg}@${TFJS_NODE_VERSION}`,
+    bindingSources: path.join(cache, 'native', 'pkg', `${names.dir}-${TFJS_NODE_VERSION}`),
+    libtensorflowSources: ['LIBTENSORFLOW_ROOT', 'system', 'cache', ...(gpu ? [] : ['stock download']), 'pip wheel'],
+    pipWheels: plannedWheels(gpu),
+    cudaWheels: gpu ? `the requirements of ${names.wheel}==${TF_WHEEL_VERSION}'s and-cuda extra (its METADATA), each fetched with pip --no-deps` : null,
+    wheelStage: stage,
+    staged: {
+      [path.join(stage, 'lib')]: ['libtensorflow_cc.so.2', 'libtensorflow_framework.so.2'],
+      [path.join(stage, 'include')]: ['the C API headers'],
+      ...(gpu ? {[path.join(stage, 'extra-libs')]: ['every nvidia/*/lib/*.so* of the CUDA wheels, flat']} : {}),
+    },
+    // stageDeps links everything (CUDA libraries too) into one folder beside libtensorflow
+    bindingLibDir: path.join(nativeDir, names.dir, 'deps', 'lib'),
+    target: path.join(nativeDir, names.dir),
+  }
+}
+
 export async function setup({gpu = false, force = false, env = process.env} = {}) {
   const names = variantNames(gpu)
   const cache = cacheDir(env)
@@ -488,7 +529,7 @@ export async function setup({gpu = false, force = false, env = process.env} = {}
   }
 
   const pkgDir = fetchTfjsPackage(names, cache)
-  const libCache = path.join(cache, 'native', 'libtensorflow')
+  const libCache = libCacheDir(cache)
   const sources = [
     ['LIBTENSORFLOW_ROOT', () => fromEnvRoot(env)],
     ['system', () => fromSystem(gpu)],
@@ -537,13 +578,14 @@ export async function setup({gpu = false, force = false, env = process.env} = {}
 }
 
 function parseArgs(argv) {
-  const args = {gpu: false, force: false, fromInstall: false, quiet: false}
+  const args = {gpu: false, force: false, fromInstall: false, quiet: false, plan: false}
   for (const a of argv) {
     if (a === '--gpu') args.gpu = true
     else if (a === '--force') args.force = true
     else if (a === '--from-install') args.fromInstall = true
     else if (a === '--quiet') args.quiet = true
-    else throw new SetupError(`unknown option ${a} (valid: --gpu, --force, --quiet)`)
+    else if (a === '--plan') args.plan = true
+    else throw new SetupError(`unknown option ${a} (valid: --gpu, --force, --quiet, --plan)`)
   }
   return args
 }
@@ -557,6 +599,10 @@ async function main() {
     return 2
   }
   quiet = args.quiet
+  if (args.plan) {
+    console.log(JSON.stringify(setupPlan({gpu: args.gpu}), null, 2))
+    return 0
+  }
   if (process.env.VGG_REPRO_SKIP_NATIVE === '1') {
     log('VGG_REPRO_SKIP_NATIVE=1: not building the native backend (the WASM fallback will be used)')
     return 0

@@ -4,6 +4,7 @@
 import {readFileSync} from 'node:fs'
 import path from 'node:path'
 import {backendInfo, PROJECT_ROOT} from './backend.js'
+import {driverGpu0} from './cuda-runtime.js'
 import {graphSessionsAvailable} from './graph-session.js'
 import {nvidiaGpus} from './gpu-info.js'
 import {benchRatioForThisMachine, parsePrecision, readCpuFlags, resolvePrecision, type PrecisionFacts, type PrecisionSetting, type ResolvedPrecision} from './precision.js'
@@ -18,10 +19,16 @@ function benchJson(): unknown {
   }
 }
 
-/** The GPU TensorFlow computes on (GPU:0), as nvidia-smi names it. */
+/**
+ * The GPU TensorFlow computes on (GPU:0): as the driver API names it (it follows
+ * CUDA_VISIBLE_DEVICES and CUDA's device order, as TensorFlow does, and knows the compute
+ * capability where nvidia-smi is too old to), else nvidia-smi's first GPU.
+ */
 function firstGpu(): NonNullable<PrecisionFacts['gpu']> {
+  const d = driverGpu0()
+  if (d?.computeCapability !== undefined) return d
   const g = nvidiaGpus()[0]
-  return g === undefined ? {name: 'unknown GPU'} : {name: g.name, computeCapability: g.computeCapability}
+  return g === undefined ? (d ?? {name: 'unknown GPU'}) : {name: g.name, computeCapability: g.computeCapability}
 }
 
 /** This machine's facts (call after initBackend). `gpu`: the GPU's name and compute capability when one is in use. */

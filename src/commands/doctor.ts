@@ -1,5 +1,5 @@
 import {Command} from '@oclif/core'
-import {runDoctor, type DoctorReport} from '../backend/doctor.js'
+import {cudaLine, runDoctor, type DoctorReport} from '../backend/doctor.js'
 import {backendFlag} from '../cli/backend-flag.js'
 import {failIfUserError} from '../cli/errors.js'
 
@@ -21,6 +21,7 @@ export default class Doctor extends Command {
     this.log(`TensorFlow  ${report.tfVersion}`)
     this.log(`devices     ${report.devices.join(', ')}`)
     for (const g of report.gpus) this.log(`gpu ${g.index}       ${g.name}, compute capability ${g.computeCapability ?? 'unknown'}, driver ${g.driver ?? 'unknown'}`)
+    this.log(`cuda        ${cudaLine(report)}`)
     this.log(`threads     ${report.threads.cores} cores; intra-op: ${report.threads.intraOp}; inter-op: ${report.threads.interOp}`)
     this.log(
       `train step  ${report.trainStep === 'graph' ? 'graph: one TensorFlow session run per step' : 'eager: one backend call per op (VGG_REPRO_EAGER_STEP=1 or a non-native backend)'}`,
@@ -34,3 +35,4 @@ export default class Doctor extends Command {
     return report
   }
 }
+
