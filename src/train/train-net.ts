@@ -30,6 +30,7 @@ import {createStepEngine, type StepEngine} from './step-engine.js'
 import {checkJob} from './check-job.js'
 import type {EpochMetrics, TrainHooks, TrainJob, TrainResult} from './types.js'
 import {validateCenterCrop} from './validate-center-crop.js'
+import {checkRecordedMinival} from './minival-check.js'
 
 export const CHECKPOINT_FILE = 'checkpoint.ckpt'
 
@@ -281,8 +282,12 @@ export async function trainNet(job: TrainJob, hooks: TrainHooks = {}): Promise<T
       await save()
       await writeMetricsFiles(outDir, state.metrics)
       board.log(m)
-      hooks.onEpoch?.(m)
-      if (state.stoppedBy !== undefined) return done(state.stoppedBy)
+      await hooks.onEpoch?.(m)
+      if (state.stoppedBy !== undefined) {
+        // The number this job reports must come back from the file it leaves (minival-check.ts).
+        await checkRecordedMinival(ckptFile, minival, {meanRgb: stats.meanRgb, scale: job.valScale, batchSize: job.batchSize, dtype, cache: valCache})
+        return done(state.stoppedBy)
+      }
     }
   } finally {
     progress.stop()

@@ -116,7 +116,8 @@ export interface EpochMetrics {
 }
 
 export interface TrainHooks {
-  onEpoch?(m: EpochMetrics): void
+  /** after the epoch's checkpoint and metrics are written; awaited when it returns a promise */
+  onEpoch?(m: EpochMetrics): unknown
   /** one-line warnings (a training image skipped as unreadable); default: stderr */
   onWarning?(line: string): void
   signal?: AbortSignal
