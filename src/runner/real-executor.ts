@@ -9,7 +9,8 @@ import {evaluateCheckpoint} from '../eval/evaluate-checkpoint.js'
 import {writePosteriors} from '../eval/posteriors-file.js'
 import {setAsideIfCorrupt} from '../train/corrupt-checkpoint.js'
 import {checkpointPath, trainNet} from '../train/train-net.js'
-import type {Executor} from './executor.js'
+import type {CombineRequest, Executor} from './executor.js'
+import type {CombineOutput} from './jobs.js'
 import {combinedPosteriorsPath} from './paths.js'
 
 export interface RealExecutorOptions {
@@ -59,17 +60,21 @@ export function realExecutor(opts: RealExecutorOptions): Executor {
       return {posteriors: r.posteriors, n: r.n, skipped: r.skipped, top1Err: r.top1Err, top5Err: r.top5Err, top1Ci: r.top1Ci, top5Ci: r.top5Ci, imgPerS: r.imgPerS}
     },
     checkCheckpoint: setAsideIfCorrupt,
-    async combine(req) {
-      // Average within a net (over Q and techniques), then over nets (fusion), so
-      // every net weighs the same whatever its number of evaluations.
-      await mkdir(req.outDir, {recursive: true})
-      const perNet = []
-      for (const group of req.groups) perNet.push(await averagePosteriors(group))
-      const combined = perNet.length === 1 ? perNet[0] : await averagePosteriors(perNet)
-      const file = combinedPosteriorsPath(req.outDir)
-      await writePosteriors(file, combined)
-      const e = errorsFromPosteriors(combined)
-      return {n: e.n, skipped: e.skipped, top1Err: e.top1Err, top5Err: e.top5Err, top1Ci: e.top1Ci, top5Ci: e.top5Ci, posteriors: file}
-    },
+    combine: combinePosteriors,
   }
+}
+
+/**
+ * A combination job: average within a net (over Q and techniques), then over nets
+ * (fusion), so every net weighs the same whatever its number of evaluations.
+ */
+export async function combinePosteriors(req: CombineRequest): Promise<CombineOutput> {
+  await mkdir(req.outDir, {recursive: true})
+  const perNet = []
+  for (const group of req.groups) perNet.push(await averagePosteriors(group))
+  const combined = perNet.length === 1 ? perNet[0] : await averagePosteriors(perNet)
+  const file = combinedPosteriorsPath(req.outDir)
+  await writePosteriors(file, combined)
+  const e = errorsFromPosteriors(combined)
+  return {n: e.n, skipped: e.skipped, top1Err: e.top1Err, top5Err: e.top5Err, top1Ci: e.top1Ci, top5Ci: e.top5Ci, posteriors: file}
 }

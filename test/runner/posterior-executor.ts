@@ -5,12 +5,11 @@
 // files as the real executor does.
 import {mkdirSync, readFileSync, writeFileSync} from 'node:fs'
 import path from 'node:path'
-import {averagePosteriors} from '../../src/eval/average.js'
 import {errorsFromPosteriors} from '../../src/eval/error-rates.js'
 import {writePosteriors} from '../../src/eval/posteriors-file.js'
 import type {Posteriors} from '../../src/eval/types.js'
 import type {Executor} from '../../src/runner/executor.js'
-import {combinedPosteriorsPath} from '../../src/runner/paths.js'
+import {combinePosteriors} from '../../src/runner/real-executor.js'
 import type {TrainJob} from '../../src/train/types.js'
 import {hashKey} from '../../src/util/prng.js'
 
@@ -60,15 +59,6 @@ export function posteriorExecutor(): Executor & {trained: TrainJob[]} {
       const e = errorsFromPosteriors(p)
       return {posteriors, n: e.n, skipped: 0, top1Err: e.top1Err, top5Err: e.top5Err, top1Ci: e.top1Ci, top5Ci: e.top5Ci}
     },
-    async combine(req) {
-      mkdirSync(req.outDir, {recursive: true})
-      const perNet = []
-      for (const group of req.groups) perNet.push(await averagePosteriors(group))
-      const combined = perNet.length === 1 ? perNet[0] : await averagePosteriors(perNet)
-      const file = combinedPosteriorsPath(req.outDir)
-      await writePosteriors(file, combined)
-      const e = errorsFromPosteriors(combined)
-      return {n: e.n, skipped: 0, top1Err: e.top1Err, top5Err: e.top5Err, top1Ci: e.top1Ci, top5Ci: e.top5Ci, posteriors: file}
-    },
+    combine: combinePosteriors,
   }
 }
