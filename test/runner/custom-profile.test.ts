@@ -1,14 +1,13 @@
 // A profile given by path is the profile of the whole run, reports included
 // (issue 11: it used to be re-loaded by its name when the reports were written).
 import assert from 'node:assert/strict'
-import {mkdirSync, mkdtempSync, readFileSync, writeFileSync} from 'node:fs'
+import {mkdtempSync, readFileSync, writeFileSync} from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import {after, before, test} from 'node:test'
-import sharp from 'sharp'
 import {runTables} from '../../src/runner/run-tables.js'
 import {fakeExecutor} from './fake-executor.js'
-import {EXPERIMENTS} from './helpers.js'
+import {EXPERIMENTS, writeTwoColourFolder} from './helpers.js'
 
 const root = mkdtempSync(path.join(os.tmpdir(), 'vgg-custom-profile-'))
 const data = path.join(root, 'data')
@@ -28,13 +27,7 @@ function customProfile(name: string, seed: number): string {
 before(async () => {
   process.env.VGG_REPRO_RUNS = path.join(root, 'runs')
   process.env.VGG_REPRO_RESULTS = path.join(root, 'results')
-  for (const split of ['train', 'val']) {
-    for (const [c, colour] of [['cat', {r: 200, g: 30, b: 30}], ['dog', {r: 30, g: 30, b: 200}]] as const) {
-      const dir = path.join(data, split, c)
-      mkdirSync(dir, {recursive: true})
-      for (let i = 0; i < 3; i++) await sharp({create: {width: 40 + i, height: 36, channels: 3, background: colour}}).jpeg().toFile(path.join(dir, `${i}.jpg`))
-    }
-  }
+  await writeTwoColourFolder(data)
 })
 after(() => {
   delete process.env.VGG_REPRO_RUNS

@@ -1,5 +1,5 @@
 // Temp copies of the experiment files and a graph over a made-up dataset.
-import {cpSync, mkdtempSync, readFileSync, writeFileSync} from 'node:fs'
+import {cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync} from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import {fileURLToPath} from 'node:url'
@@ -34,4 +34,16 @@ export function tempExperiments(): {dir: string; runs: string; edit(file: string
 export function graphFor(dir: string, runs: string, tables: TableName[] = ['table3', 'table4', 'table5', 'table6'], profile = 'smoke'): JobGraph {
   const p = loadProfile(profile, path.join(dir, 'profiles'))
   return buildGraph({tables: loadTables(tables, dir), profile: p, dataset: FAKE_DATASET, runDir: path.join(runs, p.name), precision: 'fp32'})
+}
+
+/** A tiny ImageFolder at `root`: train/ and val/ each with 3 JPEGs of a red "cat" and a blue "dog". */
+export async function writeTwoColourFolder(root: string): Promise<void> {
+  const {default: sharp} = await import('sharp')
+  for (const split of ['train', 'val']) {
+    for (const [c, colour] of [['cat', {r: 200, g: 30, b: 30}], ['dog', {r: 30, g: 30, b: 200}]] as const) {
+      const dir = path.join(root, split, c)
+      mkdirSync(dir, {recursive: true})
+      for (let i = 0; i < 3; i++) await sharp({create: {width: 40 + i, height: 36, channels: 3, background: colour}}).jpeg().toFile(path.join(dir, `${i}.jpg`))
+    }
+  }
 }

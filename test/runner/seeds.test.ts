@@ -4,11 +4,10 @@
 // of their k nets, fusions fuse same-index seeds; a run with more seeds reuses one with
 // fewer; the one-seed report of a k = 3 cache is the one-seed run's report.
 import assert from 'node:assert/strict'
-import {mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import {after, before, test} from 'node:test'
-import sharp from 'sharp'
 import {initBackend} from '../../src/backend/backend.js'
 import {loadProfile} from '../../src/experiments/profile.js'
 import {loadTables} from '../../src/experiments/tables.js'
@@ -19,7 +18,7 @@ import {cachedOutcomes, rowResults} from '../../src/runner/row-results.js'
 import {runGraph} from '../../src/runner/run-graph.js'
 import {reportFromCache, runTables} from '../../src/runner/run-tables.js'
 import {applyDesign, checkResultsOwner, resultsNameOf} from '../../src/runner/seeds.js'
-import {EXPERIMENTS, FAKE_DATASET} from './helpers.js'
+import {EXPERIMENTS, FAKE_DATASET, writeTwoColourFolder} from './helpers.js'
 import {posteriorExecutor} from './posterior-executor.js'
 
 const PROJECT = path.resolve(EXPERIMENTS, '..')
@@ -110,13 +109,7 @@ const quiet = {log: () => {}, progress: () => {}}
 
 before(async () => {
   await initBackend('cpu')
-  for (const split of ['train', 'val']) {
-    for (const [c, colour] of [['cat', {r: 200, g: 30, b: 30}], ['dog', {r: 30, g: 30, b: 200}]] as const) {
-      const dir = path.join(data, split, c)
-      mkdirSync(dir, {recursive: true})
-      for (let i = 0; i < 3; i++) await sharp({create: {width: 40 + i, height: 36, channels: 3, background: colour}}).jpeg().toFile(path.join(dir, `${i}.jpg`))
-    }
-  }
+  await writeTwoColourFolder(data)
 })
 after(() => {
   delete process.env.VGG_REPRO_RUNS
