@@ -27,6 +27,8 @@ export const profileSchema = z.strictObject({
     initial: positive,
     finetune: positive,
     decayFactor: positive.max(1),
+    // a departure from the paper (none there): lr rises linearly over this many epochs in every stage that starts at lr.initial
+    warmupEpochs: positive.optional(),
     schedule: z.discriminatedUnion('kind', [
       // lr x decayFactor after each listed fraction of a stage's epochs (fine-tunes stop at the base stage's final lr)
       z.strictObject({kind: z.literal('step'), decayAt: z.array(z.number().gt(0).lt(1)).min(1)}),
@@ -41,6 +43,9 @@ export const profileSchema = z.strictObject({
   init: z.discriminatedUnion('kind', [
     z.strictObject({kind: z.literal('normal'), std: positive}),
     z.strictObject({kind: z.literal('glorot')}),
+    // He et al. 2015: N(0, 2/fan_in), the variance that keeps ReLU activations from shrinking with depth;
+    // fcStd: the FC layers N(0, fcStd^2) instead (torchvision's VGG: He convs, N(0, 0.01) FC)
+    z.strictObject({kind: z.literal('he'), fcStd: positive.optional()}),
   ]),
   maxTrainImages: positiveInt.optional(),
   maxValImages: positiveInt.optional(),
@@ -57,6 +62,8 @@ export const profileSchema = z.strictObject({
     .strictObject({
       /** SD over training seeds of one net's top-1 error, points */
       seedSd: positive,
+      /** degrees of freedom behind seedSd (seeds measured - 1): a recorded noise resting on fewer does not replace these */
+      seedDof: z.number().int().min(1).optional(),
       /** SD over training seeds of a difference between two evaluations of the same net, points */
       evalDiffSd: positive,
       /** share of val images on which two separately trained nets' top-1 outcomes differ */

@@ -30,7 +30,7 @@ export interface Profile {
   batchSize: number
   /** caps per stage (paper 74 for all) */
   epochs: {base: number; s384: number; jitter: number}
-  lr: {initial: number; finetune: number; decayFactor: number; schedule: LrSchedule}
+  lr: {initial: number; finetune: number; decayFactor: number; warmupEpochs?: number; schedule: LrSchedule}
   momentum: number
   weightDecay: number
   dropout: number
@@ -62,6 +62,7 @@ export interface Profile {
 /** A profile's declared noise (points and shares of images), for `plan --budget` before any run measured it. */
 export interface NoiseDefaults {
   seedSd: number
+  seedDof?: number
   evalDiffSd: number
   discordance: number
   evalDiscordance: number

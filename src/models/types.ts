@@ -15,7 +15,7 @@ export interface NetSpec {
 }
 
 /** Weight initialisation; biases are always 0. */
-export type InitSpec = {kind: 'normal'; std: number} | {kind: 'glorot'}
+export type InitSpec = {kind: 'normal'; std: number} | {kind: 'glorot'} | {kind: 'he'; fcStd?: number}
 
 /** Host copy of one variable. */
 export interface WeightValue {

@@ -5,7 +5,7 @@ export {loadCheckpoint, readCheckpointHeader, writeCheckpoint, CheckpointError, 
 export {DiskFullError} from '../util/atomic-write.js'
 export {TrainError} from './train-error.js'
 export {validateCenterCrop, type ValidateOptions, type ValidationResult} from './validate-center-crop.js'
-export {initialSchedule, scheduleAfterEpoch, type ScheduleState, type ScheduleStep} from './schedule.js'
+export {initialSchedule, scheduleAfterEpoch, type ScheduleState, type ScheduleStep, warmedUpLr} from './schedule.js'
 export {SgdMomentum} from './sgd-momentum.js'
 export {dropoutSeed} from './seeds.js'
 export {parseTrainScale, trainJobFromProfile, type TrainJobInputs} from './job-from-profile.js'

@@ -54,9 +54,11 @@ export function stageLrPolicy(profile: Profile, fineTune: boolean, epochs: numbe
   const {lr} = profile
   const initial = fineTune ? lr.finetune : lr.initial
   const s = lr.schedule
-  if (s.kind === 'plateau') return {kind: 'plateau', initial, decayFactor: lr.decayFactor, maxDecays: s.maxDecays, patience: s.patience, minDelta: s.minDelta}
+  // only stages that start at lr.initial warm up; absent stays absent (cache keys of profiles without one unchanged)
+  const warmup = !fineTune && lr.warmupEpochs !== undefined ? {warmupEpochs: lr.warmupEpochs} : {}
+  if (s.kind === 'plateau') return {kind: 'plateau', initial, decayFactor: lr.decayFactor, maxDecays: s.maxDecays, patience: s.patience, minDelta: s.minDelta, ...warmup}
   const decayAfterEpochs = [...new Set(s.decayAt.map((f) => Math.min(epochs, Math.max(1, Math.round(f * epochs)))))].sort((a, b) => a - b)
-  return {kind: 'step', initial, decayFactor: lr.decayFactor, decayAfterEpochs, minLr: lr.initial * lr.decayFactor ** s.decayAt.length}
+  return {kind: 'step', initial, decayFactor: lr.decayFactor, decayAfterEpochs, minLr: lr.initial * lr.decayFactor ** s.decayAt.length, ...warmup}
 }
 
 /** Per-epoch validation at Q = S, or the jitter midpoint (the Q Table 3 uses for jittered nets). */

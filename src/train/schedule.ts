@@ -68,3 +68,15 @@ export function stepLrs(policy: StepPolicy, epochs: number): number[] {
   }
   return out
 }
+
+/**
+ * The lr of optimizer step `step` (0-based, global): the epoch's scheduled lr, scaled
+ * down linearly during a warm-up of `warmupEpochs` epochs ((step+1)/W of it), so a
+ * random net's first steps are small (Goyal et al. 2017). A pure function of the step:
+ * a resumed run takes the same lr sequence.
+ */
+export function warmedUpLr(epochLr: number, step: number, batchesPerEpoch: number, policy: LrPolicy): number {
+  if (policy.warmupEpochs === undefined) return epochLr
+  const warmupSteps = Math.max(1, Math.round(policy.warmupEpochs * batchesPerEpoch))
+  return step < warmupSteps ? (epochLr * (step + 1)) / warmupSteps : epochLr
+}

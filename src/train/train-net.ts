@@ -20,7 +20,7 @@ import {initIdentity, initNet} from './init-net.js'
 import {inputsHash, jobDifferences} from './inputs-hash.js'
 import {METRICS_JSONL, writeMetricsFiles} from './metrics-files.js'
 import {EpochProgress} from './progress.js'
-import {initialSchedule, scheduleAfterEpoch} from './schedule.js'
+import {initialSchedule, scheduleAfterEpoch, warmedUpLr} from './schedule.js'
 import {RNG_SCHEME, dropoutSeed} from './seeds.js'
 import {SgdMomentum} from './sgd-momentum.js'
 import {SkippedImagesLog} from './skipped-images.js'
@@ -197,7 +197,9 @@ export async function trainNet(job: TrainJob, hooks: TrainHooks = {}): Promise<T
             const stepSums = tf.tidy(() => {
               const x = tf.tensor4d(b.images, [b.n, b.crop, b.crop, 3])
               const y = tf.tensor1d(b.labels, 'int32')
-              return stepper.step(x, y, lrT, dropoutSeed(job.seed, e, state.step), job.dropout)
+              // during a warm-up every step has its own lr; after it the epoch's scalar serves all steps
+              const stepLr = warmedUpLr(lr, state.step, data.batchesPerEpoch, job.lr)
+              return stepper.step(x, y, stepLr === lr ? lrT : tf.scalar(stepLr), dropoutSeed(job.seed, e, state.step), job.dropout)
             })
             const added = tf.add(sums, stepSums) as tf.Tensor1D
             sums.dispose()

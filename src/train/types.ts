@@ -37,7 +37,11 @@ export interface StepPolicy {
   minLr: number
 }
 
-export type LrPolicy = PlateauPolicy | StepPolicy
+/**
+ * warmupEpochs: lr rises linearly from lr/W to lr over the first W optimizer steps
+ * (W = warmupEpochs x batches per epoch), then follows the policy; absent, no warm-up.
+ */
+export type LrPolicy = (PlateauPolicy | StepPolicy) & {warmupEpochs?: number}
 
 export interface TrainJob {
   net: NetSpec

@@ -107,7 +107,8 @@ test('plan --budget: power rises with the budget in text and --json alike; too s
   const d = designs[2].design
   assert.match(text.stdout, new RegExp(`^Budget 8h0?0?m? for profile smoke: ${d.seeds} seeds per net on ${d.valImages} val images, .*; ${d.powered} of ${d.claims.length} claims reach 80% power`, 'm'))
 
-  const tiny = cli('--budget', '1s')
+  // 10 ms: below any real job graph on any machine (1 s was not: a fast runner fit one seed of smoke in it)
+  const tiny = cli('--budget', '0.01s')
   assert.equal(tiny.status, 2)
   assert.match(ours(tiny.stderr), /^vgg-repro: budget \S+ is below one seed of every net: the cheapest design takes about \S+ here$/m)
   const bad = cli('--budget', 'soon')

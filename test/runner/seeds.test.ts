@@ -9,6 +9,7 @@ import os from 'node:os'
 import path from 'node:path'
 import {after, before, test} from 'node:test'
 import {initBackend} from '../../src/backend/backend.js'
+import type {Precision} from '../../src/backend/precision.js'
 import {loadProfile} from '../../src/experiments/profile.js'
 import {loadTables} from '../../src/experiments/tables.js'
 import type {Profile} from '../../src/experiments/types.js'
@@ -82,9 +83,11 @@ test('k = 1 keeps the graph: seeds: 1 is no seeds at all, and a k = 2 or 3 graph
 })
 
 test("k = 1 keys are today's: every job of the committed results/subset/ run is in the one-seed subset graph, same key and name", () => {
-  const prov = JSON.parse(readFileSync(path.join(PROJECT, 'results', 'subset', 'provenance.json'), 'utf8')) as {dataset: {id: string; trainImages: number; valImages: number}; jobs: {key: string; name: string}[]}
+  const prov = JSON.parse(readFileSync(path.join(PROJECT, 'results', 'subset', 'provenance.json'), 'utf8')) as {dataset: {id: string; trainImages: number; valImages: number}; precision: Precision; jobs: {key: string; name: string}[]}
   const dataset: DatasetInfo = {root: '/elsewhere', id: prov.dataset.id, numClasses: 10, trainImages: prov.dataset.trainImages, valImages: prov.dataset.valImages}
-  const g = graphOf(loadProfile('subset', path.join(EXPERIMENTS, 'profiles')), dataset)
+  // The cache key holds the precision, so the graph is built in the one the run used (bf16 since issue 19).
+  const profile = loadProfile('subset', path.join(EXPERIMENTS, 'profiles'))
+  const g = buildGraph({tables: TABLES, profile, dataset, runDir: path.join('/nonexistent/runs', profile.name), precision: prov.precision})
   assert.ok(prov.jobs.length >= 80)
   for (const j of prov.jobs) assert.equal(g.nodes.get(j.key)?.name, j.name, `${j.name} (${j.key})`)
 })

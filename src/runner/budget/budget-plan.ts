@@ -103,7 +103,7 @@ export function formatBudgetPlan(p: BudgetPlan): string {
     `power     two-sided 5%, the verdict's own interval (Student's t at the degrees of freedom shown), if each claim's true effect were the paper's`,
     '',
     ...table(
-      [['claim', 'paper effect', 's.e.', 'dof', 'power'], ...d.claims.map((c) => [c.id, signed(c.paperEffect), c.se.toFixed(2), Number.isFinite(c.dof) ? c.dof.toFixed(1) : 'inf', pct(c.power)])],
+      [['claim', 'paper effect', 's.e.', 'dof', 'power'], ...d.claims.map((c) => [c.id, signed(c.paperEffect), c.se.toFixed(2), c.dof < 1e4 ? c.dof.toFixed(1) : 'inf', pct(c.power)])],
       new Set([1, 2, 3, 4]),
     ),
     '',

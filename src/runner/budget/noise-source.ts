@@ -2,7 +2,10 @@
 // that a design with k seeds per net and n val images scales. Taken, in this order, from
 // - the noise an earlier run of the profile measured and recorded with its reports
 //   (results/<profile>[-seeds<k>][-val<n>]/noise.json; the record with the most seeds per
-//   net, then the most images);
+//   net, then the most images), claim by claim, unless the training-run noise it measured
+//   rests on fewer degrees of freedom than the defaults declare (noiseDefaults.seedDof): an
+//   SD from 3 seeds (2 dof) can land anywhere from a tenth to twice the true one, and the
+//   plan would follow it (a subset run's three seeds of A at SD 0.25 against 5.9 over 8);
 // - the profile's declared `noiseDefaults`, through the claims' structure: a comparison
 //   of two rows whose nets differ has training-run variance seedSd^2 x the sum over nets of
 //   (a_n - b_n)^2 (row weights a, b: 1/members), nets independent (a comparison with a
@@ -136,10 +139,16 @@ export function noiseModel(opts: NoiseModelOptions): NoiseModel {
   const out: ClaimNoise[] = []
   const missing: string[] = []
   let fromRecord = 0
+  let overruled = 0
+  const declaredDof = profile.noiseDefaults?.seedDof
   for (const claim of claims) {
     const paperEffect = effects.get(claim.id)
     const r = recorded?.record.claims.find((c) => c.id === claim.id)
-    if (r !== undefined) {
+    // a record that measured no training noise (image sample only) has none to set against the defaults
+    const recordDof = recorded?.record.source === 'image sample only' ? 0 : (r?.seedDof ?? 0)
+    const thinner = r !== undefined && declaredDof !== undefined && recordDof < declaredDof
+    if (thinner) overruled++
+    if (r !== undefined && !thinner) {
       out.push({id: claim.id, text: claim.text, paperEffect: r.paperEffect, own: r.noise, ...(probeDof !== undefined ? {probe: r.noise} : {})})
       fromRecord++
       continue
@@ -155,11 +164,14 @@ export function noiseModel(opts: NoiseModelOptions): NoiseModel {
   }
   const rec = recorded?.record
   const recordText = rec ? `${displayPath(recorded!.file)} (measured: ${rec.seeds} seed${rec.seeds > 1 ? 's' : ''} per net, ${rec.images} val images, ${rec.source})` : ''
+  const declared = `the profile's declared noiseDefaults (seed SD ${profile.noiseDefaults?.seedSd} points${declaredDof !== undefined ? `, ${declaredDof} dof` : ''}`
   const source =
     fromRecord === out.length && rec
       ? recordText
       : fromRecord > 0
         ? `${recordText} for ${fromRecord} claims; the profile's noiseDefaults for ${out.length - fromRecord}`
-        : `the profile's declared noiseDefaults (seed SD ${profile.noiseDefaults?.seedSd} points, no run of this profile recorded its noise yet)`
+        : overruled > 0
+          ? `${declared}): ${recordText} measured the training noise on fewer dof (${recorded!.record.claims[0]?.seedDof ?? 0}), so it does not replace them`
+          : `${declared}, no run of this profile recorded its noise yet)`
   return {source, claims: out, ...(probeDof !== undefined ? {probeDof} : {}), missing}
 }
