@@ -11,6 +11,7 @@
 //
 // Workloads (what the issue and CI history say showed it; the smoke run alone gave 0/40):
 //   train-net   node --import tsx --test test/train/train-net.test.ts
+//   remedies    node --import tsx --test test/train/noise-remedies.test.ts
 //   runner-run  node --import tsx --test test/runner/run.test.ts
 //   runner-ckpt node --import tsx --test test/runner/corrupt-checkpoint.test.ts
 //   train-tests every test/train/*.test.ts file in one test-runner process per file (concurrency 1)
@@ -19,7 +20,7 @@
 //   avx2 (ONEDNN_MAX_CPU_ISA=AVX2), noonednn (TF_ENABLE_ONEDNN_OPTS=0),
 //   malloccheck (MALLOC_PERTURB_=165 MALLOC_CHECK_=3 with LD_PRELOAD=libc_malloc_debug.so.0 when present)
 import {spawn} from 'node:child_process'
-import {appendFileSync, existsSync, mkdirSync, readFileSync, readdirSync} from 'node:fs'
+import {appendFileSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync} from 'node:fs'
 import {dirname, join, resolve} from 'node:path'
 import {fileURLToPath} from 'node:url'
 
@@ -29,6 +30,8 @@ const WORKLOADS = {
   'train-net': ['node', '--import', 'tsx', '--test', '--test-concurrency=1', 'test/train/train-net.test.ts'],
   'runner-run': ['node', '--import', 'tsx', '--test', '--test-concurrency=1', 'test/runner/run.test.ts'],
   'runner-ckpt': ['node', '--import', 'tsx', '--test', '--test-concurrency=1', 'test/runner/corrupt-checkpoint.test.ts'],
+  // a small file (one 1-epoch training, init and schema checks) that failed once in its first 9 runs (2026-12-07)
+  remedies: ['node', '--import', 'tsx', '--test', '--test-concurrency=1', 'test/train/noise-remedies.test.ts'],
   'train-tests': () => ['node', '--import', 'tsx', '--test', '--test-concurrency=1',
     ...readdirSync(join(ROOT, 'test/train')).filter((f) => f.endsWith('.test.ts')).sort().map((f) => `test/train/${f}`)],
 }
@@ -135,6 +138,11 @@ async function main() {
       const row = {time: new Date().toISOString(), workload: o.workload, arm, env: ARMS[arm], run: i + 1,
         result, code: r.code, signal: r.signal, wallS: r.wallS, evidence: result === 'ok' ? [] : evidence(r.out)}
       appendFileSync(o.out, JSON.stringify(row) + '\n')
+      // the whole output of a run that did not pass (its last 200 kB), for the cause
+      if (result !== 'ok') {
+        mkdirSync(join(dirname(o.out), 'logs'), {recursive: true})
+        writeFileSync(join(dirname(o.out), 'logs', `${row.time.replace(/[:.]/g, '-')}-${o.workload}-${arm}.log`), r.out.slice(-200000))
+      }
       console.error(`crash-loop: ${o.workload} ${arm} run ${i + 1}/${o.runs}: ${result} (${r.wallS.toFixed(1)} s)${result === 'ok' ? '' : ' ' + (row.evidence[0] ?? '')}`)
     }
   }
