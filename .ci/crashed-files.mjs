@@ -2,14 +2,13 @@
 // (docs/reliability.md, issue 21) and exits 0 only if those are the only failures:
 //  - a file whose process died by a signal although none of its tests failed, or
 //  - a test whose error is one TensorFlow raises from inside a kernel or its executor, never on
-//    our input (the supervisor's isNativeFault plus the executor's type check and glibc's
-//    heap checks): e.g. kill-resume's fp32 child on 2026-12-07, "Output 0 of type INVALID does
-//    not match declared output type float for node MatMul_117".
+//    our input, or one of glibc's heap checks (scripts/native-fault.mjs): e.g. kill-resume's
+//    fp32 child on 2026-12-07, "Output 0 of type INVALID does not match declared output type
+//    float for node MatMul_117".
 // Any other failing test, or a native-fault message in a test whose location is unknown, exits 1.
 import {readFileSync} from 'node:fs'
 import path from 'node:path'
-
-const NATIVE = /could not execute a primitive|Compute received an exception|Session fail to run with error|does not match declared output type|malloc\(\)|double free|corrupted double-linked|free\(\): invalid/
+import {isNativeFaultText} from '../scripts/native-fault.mjs'
 
 /** {files, other}: the files to rerun and the number of failures that are not native faults. */
 export function nativeFaultFiles(tap) {
@@ -31,7 +30,7 @@ export function nativeFaultFiles(tap) {
     }
     if (/failureType: 'subtestsFailed'/.test(text)) continue // its failing subtests decide
     const loc = /location: '([^']+?\.test\.ts):\d+:\d+'/.exec(text)
-    if (NATIVE.test(text) && loc) files.add(path.relative(process.cwd(), loc[1]))
+    if (isNativeFaultText(text) && loc) files.add(path.relative(process.cwd(), loc[1]))
     else other++
   }
   return {files: [...files], other}

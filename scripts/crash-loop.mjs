@@ -23,6 +23,7 @@ import {spawn} from 'node:child_process'
 import {appendFileSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync} from 'node:fs'
 import {dirname, join, resolve} from 'node:path'
 import {fileURLToPath} from 'node:url'
+import {HEAP_FAULT, TF_INTERNAL_ERROR} from './native-fault.mjs'
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 
@@ -64,15 +65,13 @@ function args() {
 /** Classifies one finished run from its exit, signal, timeout and output. Exported for reading. */
 export function classify({code, signal, timedOut, out}) {
   if (timedOut) return 'hang'
-  if (/malloc\(\)|double free|corrupted|free\(\): invalid|munmap_chunk|Segmentation fault|Aborted \(core dumped\)/i.test(out)) return 'crash'
+  if (HEAP_FAULT.test(out)) return 'crash'
   if (signal) return 'crash'
   // the test runner reports a child file's death as: signal: 'SIGSEGV'
   if (/signal: 'SIG(SEGV|ABRT|BUS|ILL|FPE|TRAP)'/.test(out)) return 'crash'
   if (code !== 0 && (code === 134 || code === 139)) return 'crash'
-  // an error from inside a TensorFlow kernel or the executor (not the 'oneDNN custom operations
-  // are on' banner every run prints): e.g. 'Output 0 of type INVALID does not match declared
-  // output type float for node MatMul_117' (CI, 2026-12-07, in kill-resume's fp32 child)
-  if (/could not execute a primitive|Compute received an exception|does not match declared output type|mkl_[a-z_]+\.cc/i.test(out) && code !== 0) return 'onednn'
+  // an error from inside a TensorFlow kernel or the executor (scripts/native-fault.mjs)
+  if (TF_INTERNAL_ERROR.test(out) && code !== 0) return 'onednn'
   if (code !== 0) return 'fail'
   return 'ok'
 }

@@ -61,8 +61,10 @@ export async function machineGemmBf16(torchGemm?: (n: number, reps: number) => P
   const a = cast(g.placeholder('a', 'float32', [n, n]))
   const b = cast(g.placeholder('b', 'float32', [n, n]))
   const c = g.add('MatMul', [a, b], {transpose_a: {b: false}, transpose_b: {b: false}, T: {type: 'bfloat16'}})
-  // a one-element read fences execution without timing a large copy
-  g.add('Slice', [c, g.intConst([0, 0]), g.intConst([1, 1])], {T: {type: 'bfloat16'}, Index: {type: 'int32'}}, 'corner')
+  // a one-element read fences execution without timing a large copy; cast back to float32
+  // because the binding cannot hand a bfloat16 tensor to JavaScript ("Unknown dtype enum 14")
+  const corner = g.add('Slice', [c, g.intConst([0, 0]), g.intConst([1, 1])], {T: {type: 'bfloat16'}, Index: {type: 'int32'}})
+  g.add('Cast', [corner], {SrcT: {type: 'bfloat16'}, DstT: {type: 'float32'}}, 'corner')
   const session = new GraphSession(g.build())
   const x = tf.randomNormal([n, n], 0, 1, 'float32', 1)
   const y = tf.randomNormal([n, n], 0, 1, 'float32', 2)

@@ -24,8 +24,11 @@ const CRASH_SIGNALS = new Set<string>(['SIGSEGV', 'SIGABRT', 'SIGBUS', 'SIGILL',
  * job's first step, which the same job then ran through in a new process.
  */
 export function isNativeFault(message: string | undefined): boolean {
-  return message !== undefined && /could not execute a primitive|Compute received an exception|Session fail to run with error/.test(message)
+  return message !== undefined && TF_INTERNAL_ERROR.test(message)
 }
+
+/** scripts/native-fault.mjs's TF_INTERNAL_ERROR (that file is outside rootDir; a test keeps them equal). */
+export const TF_INTERNAL_ERROR = /could not execute a primitive|Compute received an exception|Session fail to run with error|does not match declared output type|mkl_[a-z_]+\.cc/i
 
 export interface SuperviseOptions {
   command: string

@@ -6,6 +6,7 @@ import {before, describe, it} from 'node:test'
 import * as tf from '@tensorflow/tfjs-core'
 import {initBackend} from '../../src/backend/backend.js'
 import {measureCompute} from '../../src/bench/compute-speed.js'
+import {machineGemmBf16} from '../../src/bench/gemm.js'
 import {readRunLog} from '../../src/bench/run-log.js'
 import {installFastStep, uninstallFastStep} from '../../src/backend/fast-step.js'
 import {parseHistory} from '../../src/bench/history.js'
@@ -61,6 +62,13 @@ describe('bench plumbing', () => {
     assert.deepEqual(plan.convs[2], {k: 3, cin: 8, cout: 16, lrn: false, pool: false})
     assert.deepEqual(plan.fcs.map((f) => [f.in, f.out]), layersOf(ours, 'fc').map((f) => f.kernelShape))
     assert.deepEqual(plan.fcs.map((f) => [f.relu, f.dropout]), [[true, true], [true, true], [false, false]])
+  })
+
+  it('measures the bfloat16 GEMM rate on our backend when PyTorch is absent (fetching a bf16 result broke it)', async () => {
+    const before = tf.memory().numTensors
+    const rate = await machineGemmBf16(undefined, 64, 2)
+    assert.ok(rate !== null && rate.engine === 'tfjs' && Number.isFinite(rate.gflops) && rate.gflops > 0, JSON.stringify(rate))
+    assert.equal(tf.memory().numTensors, before)
   })
 
   it('random batches are deterministic', () => {
