@@ -62,12 +62,13 @@ export function makePlan(graph: JobGraph, profile: Profile, rate: Rate, datasetN
     // Nothing cached here: the times an earlier run of the profile committed with its reports.
     const timed = measured === undefined ? [] : raw.flatMap((r) => {
       const ms = r.node.kind === kind && r.est > 0 ? measured.byKey.get(r.node.key) : undefined
-      return ms === undefined ? [] : [{est: r.est, wall: ms / 1000}]
+      return ms === undefined ? [] : [{est: r.est, wall: ms / 1000, source: measured.sourceOf.get(r.node.key) ?? '?'}]
     })
     const e = timed.reduce((a, t) => a + t.est, 0)
     if (timed.length > 0 && e > 0) {
       calibration[kind] = timed.reduce((a, t) => a + t.wall, 0) / e
-      calibrationSource[kind] = `measured wall time / estimate of ${timed.length} ${kind} jobs of this graph timed in ${measured!.sources.join(', ')}`
+      const files = [...new Set(timed.map((t) => t.source))].sort()
+      calibrationSource[kind] = `measured wall time / estimate of ${timed.length} ${kind} jobs of this graph timed in ${files.join(', ')}`
     }
   }
   const jobs: PlannedJob[] = raw.map(({node, record, flops, est}) => ({
