@@ -69,18 +69,16 @@ test('warm-up: lr rises linearly over the first W steps to the epoch lr, then st
 test('warm-up goes to stages that start at lr.initial, never to fine-tunes; without it the job is unchanged', () => {
   const subset = loadProfile('subset', path.join(EXPERIMENTS, 'profiles'))
   const warmup = loadProfile(path.join(EXPERIMENTS, 'ablation', 'subset-warmup.yaml'))
-  // the warm-up arm was measured on the Glorot protocol, its base
-  const glorot = loadProfile(path.join(EXPERIMENTS, 'ablation', 'subset-glorot.yaml'))
   assert.equal(stageLrPolicy(warmup, false, 24).warmupEpochs, 2)
   assert.equal(stageLrPolicy(warmup, true, 8).warmupEpochs, undefined)
   assert.ok(!('warmupEpochs' in stageLrPolicy(subset, false, 24)), 'absent stays absent (cache keys unchanged)')
   // the warm-up profile differs from subset only in the lr policy of a first stage
   const job = (p: typeof subset, fineTune: boolean) => stageJob(p, {config: 'A', scale: 256, numClasses: 10, fineTune, seed: 1, precision: 'fp32'})
   const {lr: lrWarm, ...restWarm} = job(warmup, false)
-  const {lr: lrBase, ...restBase} = job(glorot, false)
+  const {lr: lrBase, ...restBase} = job(subset, false)
   assert.deepEqual(restWarm, restBase)
   assert.deepEqual({...lrWarm, warmupEpochs: undefined}, {...lrBase, warmupEpochs: undefined})
-  assert.deepEqual(job(warmup, true), job(glorot, true))
+  assert.deepEqual(job(warmup, true), job(subset, true))
   // He: only the init spec differs
   for (const [file, init] of [['subset-he.yaml', {kind: 'he'}], ['subset-he-conv.yaml', {kind: 'he', fcStd: 0.01}]] as const) {
     const he = loadProfile(path.join(EXPERIMENTS, 'ablation', file))
