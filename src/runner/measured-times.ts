@@ -12,8 +12,6 @@ export interface MeasuredTimes {
   byKey: Map<string, number>
   /** the file each time came from, relative to the results folder */
   sourceOf: Map<string, string>
-  /** the files read, relative to the results folder */
-  sources: string[]
 }
 
 interface ProvenanceFile {
@@ -43,7 +41,7 @@ function calibrationFoldersOf(name: string, root: string): string[] {
 }
 
 export function measuredTimes(name: string, root = resultsRoot()): MeasuredTimes {
-  const out: MeasuredTimes = {byKey: new Map(), sourceOf: new Map(), sources: []}
+  const out: MeasuredTimes = {byKey: new Map(), sourceOf: new Map()}
   for (const dir of calibrationFoldersOf(name, root)) {
     const file = path.join(dir, 'provenance.json')
     let p: ProvenanceFile
@@ -54,14 +52,11 @@ export function measuredTimes(name: string, root = resultsRoot()): MeasuredTimes
     }
     if (!Array.isArray(p.jobs)) continue
     const source = path.relative(root, file).split(path.sep).join('/')
-    let used = false
     for (const j of p.jobs) {
       if (typeof j.wallMs !== 'number' || !(j.wallMs > 0) || typeof j.key !== 'string' || out.byKey.has(j.key)) continue
       out.byKey.set(j.key, j.wallMs)
       out.sourceOf.set(j.key, source)
-      used = true
     }
-    if (used) out.sources.push(source)
   }
   return out
 }
