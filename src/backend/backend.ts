@@ -61,9 +61,29 @@ function nativeCandidates(): string[] {
   return dirs
 }
 
+/**
+ * One inter-op thread unless the user set TF_NUM_INTEROP_THREADS (0 = TensorFlow's own
+ * default, two pools' worth of concurrent ops). Why (issue 21, docs/reliability.md): the core
+ * dump of the native heap corruption had two oneDNN convolution-backward kernels running at
+ * once; one inter-op thread runs one op at a time (each op still uses every core through the
+ * intra-op pool). Measured speed-neutral (`bench --env-arm`, results/bench.md). Must be set
+ * before TensorFlow starts: it reads the variable once.
+ */
+export const DEFAULT_INTEROP_THREADS = '1'
+const userInterOp = process.env.TF_NUM_INTEROP_THREADS
+
+/** What the inter-op setting is and where it came from, for `doctor`. */
+export function interOpSetting(): string {
+  const v = process.env.TF_NUM_INTEROP_THREADS
+  if (v === undefined) return "TensorFlow default (the native backend is not started)"
+  if (userInterOp === undefined) return `${v} (vgg-repro's default; TF_NUM_INTEROP_THREADS=0 gives TensorFlow's own)`
+  return v === '0' ? "TensorFlow default (TF_NUM_INTEROP_THREADS=0)" : `${v} (TF_NUM_INTEROP_THREADS)`
+}
+
 function tryNative(reasons: string[]): BackendInfo | undefined {
   // Quiet TensorFlow's C++ start-up logging unless the user asked for it.
   process.env.TF_CPP_MIN_LOG_LEVEL ??= '2'
+  process.env.TF_NUM_INTEROP_THREADS ??= DEFAULT_INTEROP_THREADS
   for (const candidate of nativeCandidates()) {
     const isPackageName = candidate.startsWith('@')
     if (isPackageName) {

@@ -1,7 +1,7 @@
 // What `vgg-repro doctor` reports: the backend in use, its devices and a
 // measured convolution speed, plus what is wrong and how to fix it.
 import os from 'node:os'
-import {initBackend, gpuPresent, SLOWDOWN_VS_NATIVE, type BackendName} from './backend.js'
+import {initBackend, gpuPresent, interOpSetting, SLOWDOWN_VS_NATIVE, type BackendName} from './backend.js'
 import {measureConvGflops, type ConvBenchmark} from './conv-benchmark.js'
 import {loadedCudaRuntime} from './cuda-runtime.js'
 import {graphSessionsAvailable} from './graph-session.js'
@@ -109,7 +109,7 @@ export async function runDoctor(forcedBackend?: string): Promise<DoctorReport> {
     threads: {
       cores: os.cpus().length,
       intraOp: process.env.TF_NUM_INTRAOP_THREADS ?? 'TensorFlow default (one per core)',
-      interOp: process.env.TF_NUM_INTEROP_THREADS ?? 'TensorFlow default',
+      interOp: interOpSetting(),
     },
     trainStep: graphSessionsAvailable() ? 'graph' : 'eager',
     precision: {

@@ -134,6 +134,39 @@ function configRow(c: ConfigBench): string[] {
   ]
 }
 
+/** The --env-arm section: each arm's training-step images/s and its ratio to the bench's own settings. */
+export function renderEnvArms(r: BenchResult): string[] {
+  const e = r.envArms
+  if (e === undefined || e === null) return []
+  const precisions = [...new Set(e.rows.flatMap((row) => Object.values(row.byArm).flatMap((v) => Object.keys(v))))]
+  const [ref, ...others] = e.arms
+  const show = (env: Record<string, string | null>) => Object.entries(env).map(([k, v]) => `\`${k}=${v ?? '(unset)'}\``).join(', ') || '–'
+  const header = ['config', ...e.arms.flatMap((a) => precisions.map((p) => `${a.name} ${p} img/s`)), ...others.flatMap((a) => precisions.map((p) => `${a.name} / ${ref.name} ${p}`))]
+  const rows = e.rows.map((row) => [
+    row.config,
+    ...e.arms.flatMap((a) => precisions.map((p) => f1(row.byArm[a.name]?.[p as keyof (typeof row.byArm)[string]]))),
+    ...others.flatMap((a) =>
+      precisions.map((p) => {
+        const k = p as keyof (typeof row.byArm)[string]
+        const x = row.byArm[a.name]?.[k]
+        const y = row.byArm[ref.name]?.[k]
+        return x !== undefined && y !== undefined ? f2(x / y) : '–'
+      }),
+    ),
+  ])
+  return [
+    '## Environment arms, side by side',
+    '',
+    `The training step on random input (median of ${e.steps} steps after ${e.warmup} warm-up), each arm in a fresh process because TensorFlow reads these settings when it starts; ` +
+      'arms alternate their order per config. What each arm\'s process saw after the backend started: ' +
+      e.arms.map((a) => `**${a.name}** ${show(a.seen)}`).join('; ') +
+      '.',
+    '',
+    markdownTable(header, rows),
+    '',
+  ]
+}
+
 export function renderMarkdown(r: BenchResult, runs: RunLogEntry[] = []): string {
   const p = r.profile
   const lines: string[] = []
@@ -279,6 +312,7 @@ export function renderMarkdown(r: BenchResult, runs: RunLogEntry[] = []): string
       '',
     )
   }
+  lines.push(...renderEnvArms(r))
   lines.push('## Evaluation', '')
   if (r.eval === null) {
     lines.push('Not measured (no dataset).', '')

@@ -23,6 +23,7 @@ import {measurePipeline} from './pipeline-speed.js'
 import type {StepSetup} from './step-runner.js'
 import {TorchReference} from './torch-reference.js'
 import {measureTrainRun, type TrainRunResult} from './train-run.js'
+import {measureEnvArms, type EnvArm, type EnvArmsResult} from './env-arms.js'
 import {stageJob} from '../train/job-from-profile.js'
 import {portableDatasetPath} from '../runner/dataset.js'
 import type {BenchResult, ConfigBench, PipelineBench} from './types.js'
@@ -49,6 +50,8 @@ export interface BenchOptions {
   eager?: boolean
   /** --precision: the pipeline's, evaluation's and training run's (default auto, resolved as `train` does); fp32 also skips the bf16 columns */
   precision?: PrecisionSetting
+  /** --env-arm: the training step again under these settings, each arm in a fresh process */
+  envArms?: EnvArm[]
 }
 
 /** Environment variables that change TensorFlow's speed, recorded with each run. */
@@ -275,6 +278,11 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
     await torch?.close()
   }
 
+  let envArms: EnvArmsResult | null = null
+  if (opts.envArms !== undefined && opts.envArms.length > 0) {
+    envArms = await measureEnvArms({arms: opts.envArms, configs, precisions: measured, setupOf, warmup: protocol.warmup, steps: protocol.steps, log})
+  }
+
   let evalResult: BenchResult['eval'] = null
   if (index !== undefined && stats !== undefined) {
     const config = opts.evalConfig ?? 'D'
@@ -369,6 +377,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
     perOpOverheadUs: opUs,
     torch: torchInfo,
     configs: results,
+    envArms,
     dataWaitFraction: waits.length > 0 ? Math.max(...waits) : null,
     data,
     decode,

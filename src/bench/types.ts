@@ -7,6 +7,7 @@ import type {HistoryEntry} from './history.js'
 import type {OpProfile} from './op-profile.js'
 import type {TimingSummary} from './stats.js'
 import type {TrainRunResult} from './train-run.js'
+import type {EnvArmsResult} from './env-arms.js'
 
 export interface ConfigBench {
   config: ConfigName
@@ -100,6 +101,8 @@ export interface BenchResult {
   perOpOverheadUs: number
   torch: {version: string; threads: number} | {skipped: string}
   configs: Partial<Record<ConfigName, ConfigBench>>
+  /** --env-arm: the step under other settings, each arm in a fresh process (absent or null: not asked) */
+  envArms?: EnvArmsResult | null
   /** worst (largest) data-wait fraction over the configs, null without --data */
   dataWaitFraction: number | null
   data: {root: string; trainImages: number; valImages: number} | {skipped: string}

@@ -5,6 +5,7 @@ import {PROJECT_ROOT} from '../backend/backend.js'
 import {waitForLoad} from '../bench/load.js'
 import {writeBenchReport} from '../bench/report.js'
 import {runBench} from '../bench/run-bench.js'
+import {parseEnvArm, type EnvArm} from '../bench/env-arms.js'
 import type {BenchResult} from '../bench/types.js'
 import {parsePrecision} from '../backend/precision.js'
 import {backendFlag} from '../cli/backend-flag.js'
@@ -25,6 +26,7 @@ evaluation images/s, and peak memory of a training run. Writes results/bench.md 
     '<%= config.bin %> bench --data ~/data/imagenette2-224',
     '<%= config.bin %> bench --data DIR --quick',
     'TF_NUM_INTEROP_THREADS=1 <%= config.bin %> bench --data DIR --configs A,D --out /tmp/b',
+    '<%= config.bin %> bench --data DIR --env-arm interop-tf-default:TF_NUM_INTEROP_THREADS=0',
   ]
 
   static enableJsonFlag = true
@@ -42,6 +44,10 @@ evaluation images/s, and peak memory of a training run. Writes results/bench.md 
     'max-load': Flags.string({description: 'wait until the 1-minute load average is below this before measuring (shared machines)'}),
     'max-wait': Flags.integer({description: 'minutes to wait for --max-load before measuring anyway', default: 30}),
     out: Flags.string({description: 'folder for bench.md / bench.json', default: path.join(PROJECT_ROOT, 'results')}),
+    'env-arm': Flags.string({
+      description: 'also time the training step under other environment settings, side by side, each in a fresh process: name:KEY=VALUE[,KEY=VALUE] (repeatable)',
+      multiple: true,
+    }),
     backend: backendFlag,
     precision: precisionFlag,
   }
@@ -55,6 +61,12 @@ evaluation images/s, and peak memory of a training run. Writes results/bench.md 
       const configs = flags.configs?.split(',').map((c) => c.trim())
       const bad = configs?.filter((c) => !isConfigName(c)) ?? []
       if (bad.length > 0) failOneLine(this, `unknown config ${bad.join(', ')}: valid are A, A-LRN, B, C, D, E`)
+      let envArms: EnvArm[] | undefined
+      try {
+        envArms = flags['env-arm']?.map(parseEnvArm)
+      } catch (e) {
+        failOneLine(this, (e as Error).message)
+      }
       const profile = loadProfile(flags.profile)
       let data: string | {skipped: string}
       if (flags.data !== undefined) {
@@ -89,6 +101,7 @@ evaluation images/s, and peak memory of a training run. Writes results/bench.md 
         loadWaitedMs: waitedMs,
         eager: flags.eager,
         precision: flags.precision === undefined ? undefined : parsePrecision(flags.precision),
+        envArms,
       })
       const files = await writeBenchReport(result, flags.out, flags.quick ? 'bench-quick' : 'bench')
       log(`wrote ${files.md} and ${files.json}`)

@@ -43,3 +43,29 @@ test('doctor --json on the default backend reports the keys CI reads', () => {
   // CI builds the native backend: there, falling back would hide a broken install.
   if (process.env.CI || process.env.VGG_REPRO_REQUIRE_NATIVE) assert.equal(report.backend, 'tensorflow')
 })
+
+// Issue 21: one inter-op thread by default (two oneDNN backward kernels at once were in the
+// crash's core dump); a user's TF_NUM_INTEROP_THREADS wins, and 0 gives TensorFlow's own.
+test('the native backend starts with one inter-op thread unless TF_NUM_INTEROP_THREADS says otherwise', () => {
+  const script = 'test/backend/interop-probe.ts'
+  const probe = (value: string | undefined) => {
+    const env: NodeJS.ProcessEnv = {...process.env}
+    delete env.TF_NUM_INTEROP_THREADS
+    if (value !== undefined) env.TF_NUM_INTEROP_THREADS = value
+    const r = spawnSync(process.execPath, ['--import', 'tsx', script], {encoding: 'utf8', env, cwd: process.cwd(), timeout: 120_000})
+    assert.equal(r.status, 0, r.stderr)
+    return JSON.parse(r.stdout.trim().split('\n').at(-1)!) as {backend: string; env: string | null; setting: string; pools: number}
+  }
+  const unset = probe(undefined)
+  if (unset.backend !== 'tensorflow') return // the setting is the native backend's
+  assert.equal(unset.env, '1')
+  assert.match(unset.setting, /^1 \(vgg-repro's default/)
+  assert.equal(unset.pools, 1, 'one eager inter-op thread')
+  const tfDefault = probe('0')
+  assert.equal(tfDefault.env, '0')
+  assert.match(tfDefault.setting, /TensorFlow default/)
+  assert.ok(tfDefault.pools >= unset.pools, `TensorFlow's default has at least as many inter-op threads: ${tfDefault.pools}`)
+  const user = probe('3')
+  assert.deepEqual([user.env, user.pools], ['3', 3])
+  assert.match(user.setting, /^3 \(TF_NUM_INTEROP_THREADS\)/)
+})

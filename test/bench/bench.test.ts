@@ -16,6 +16,7 @@ import {renderMarkdown, writeBenchReport} from '../../src/bench/report.js'
 import {imagesPerSecond, median, quantile, summarize} from '../../src/bench/stats.js'
 import {randomBatch, type StepSetup} from '../../src/bench/step-runner.js'
 import {torchPlan} from '../../src/bench/torch-reference.js'
+import {measureEnvArms, parseEnvArm, REFERENCE_ARM} from '../../src/bench/env-arms.js'
 import type {BenchResult, ConfigBench} from '../../src/bench/types.js'
 import {layersOf, planNet, type NetSpec} from '../../src/models/index.js'
 
@@ -223,5 +224,35 @@ describe('bench report', () => {
     } finally {
       await rm(dir, {recursive: true, force: true})
     }
+  })
+})
+
+describe('bench --env-arm', () => {
+  it('parses name:KEY=VALUE lists and rejects what is not one', () => {
+    assert.deepEqual(parseEnvArm('tf-default:TF_NUM_INTEROP_THREADS=0'), {name: 'tf-default', env: {TF_NUM_INTEROP_THREADS: '0'}})
+    assert.deepEqual(parseEnvArm('A=1,B=x'), {name: 'A=1,B=x', env: {A: '1', B: 'x'}})
+    assert.throws(() => parseEnvArm('arm:oops'), /"oops" is not KEY=VALUE/)
+    assert.throws(() => parseEnvArm(`${REFERENCE_ARM}:A=1`), /choose another name/)
+  })
+
+  it('times each arm in its own process under its own settings, and renders the ratio', async () => {
+    const setup: StepSetup = {spec: TINY, init: {kind: 'glorot'}, batch: 4, lr: 0.01, momentum: 0.9, weightDecay: 5e-4, dropout: 0.5, seed: 1}
+    const r = await measureEnvArms({
+      arms: [parseEnvArm('probe:VGG_REPRO_ENV_ARM_PROBE=7')],
+      configs: ['A-LRN'],
+      precisions: ['fp32'],
+      setupOf: () => setup,
+      warmup: 1,
+      steps: 3,
+      log: () => {},
+    })
+    assert.deepEqual(r.arms.map((a) => [a.name, a.seen.VGG_REPRO_ENV_ARM_PROBE]), [[REFERENCE_ARM, null], ['probe', '7']])
+    const row = r.rows[0]
+    assert.ok(row.byArm[REFERENCE_ARM].fp32! > 0 && row.byArm.probe.fp32! > 0, JSON.stringify(row))
+    const md = renderMarkdown({...fakeResult(), envArms: r})
+    assert.match(md, /## Environment arms, side by side/)
+    assert.match(md, /\*\*probe\*\* `VGG_REPRO_ENV_ARM_PROBE=7`/)
+    const ratio = (row.byArm.probe.fp32! / row.byArm[REFERENCE_ARM].fp32!).toFixed(2)
+    assert.ok(md.includes(`| A-LRN | ${row.byArm[REFERENCE_ARM].fp32!.toFixed(1)} | ${row.byArm.probe.fp32!.toFixed(1)} | ${ratio} |`), md)
   })
 })
