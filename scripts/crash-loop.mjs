@@ -16,7 +16,7 @@
 //   runner-ckpt node --import tsx --test test/runner/corrupt-checkpoint.test.ts
 //   train-tests every test/train/*.test.ts file but crash-resume in one test-runner process per file (concurrency 1)
 // Arms (env settings passed through to the workload):
-//   baseline, interop1 (TF_NUM_INTEROP_THREADS=1), isa512 (ONEDNN_MAX_CPU_ISA=AVX512_CORE),
+//   baseline (TF_NUM_INTEROP_THREADS=0: TensorFlow's default), interop1 (TF_NUM_INTEROP_THREADS=1, the backend's default since 5a3a1df), isa512 (ONEDNN_MAX_CPU_ISA=AVX512_CORE),
 //   avx2 (ONEDNN_MAX_CPU_ISA=AVX2), noonednn (TF_ENABLE_ONEDNN_OPTS=0),
 //   malloccheck (MALLOC_PERTURB_=165 MALLOC_CHECK_=3 with LD_PRELOAD=libc_malloc_debug.so.0 when present)
 import {spawn} from 'node:child_process'
@@ -40,7 +40,9 @@ const WORKLOADS = {
 
 const mallocDebug = ['/lib/x86_64-linux-gnu/libc_malloc_debug.so.0', '/usr/lib/x86_64-linux-gnu/libc_malloc_debug.so.0'].find(existsSync)
 const ARMS = {
-  baseline: {},
+  // TensorFlow's own inter-op default, as before the backend set one thread (5a3a1df): '0' keeps
+  // this arm the pre-fix baseline whatever the backend's default is
+  baseline: {TF_NUM_INTEROP_THREADS: '0'},
   interop1: {TF_NUM_INTEROP_THREADS: '1'},
   isa512: {ONEDNN_MAX_CPU_ISA: 'AVX512_CORE'},
   avx2: {ONEDNN_MAX_CPU_ISA: 'AVX2'},

@@ -239,4 +239,51 @@ describe('resizeCrop', () => {
     resizeCrop(flat, {width: w, height: w, targetWidth: 5, targetHeight: 6, left: 1, top: 2, crop: 3, flip: false}, [0, 0, 0], out, 0)
     for (let i = 0; i < 27; i++) assert.ok(Math.abs(out[i] - 77) < 1e-9)
   })
+
+  it('equals a plain 2-D Lanczos-3 sum over every tap, bit for bit (the fast loops change nothing)', () => {
+    // Reference: out(y, x) = sum_i v_i(y) * sum_j h_j(x) * px(i, j), taps in ascending order,
+    // the same kernel, widening and edge rule as resize-crop.ts, written as plainly as possible.
+    const kernel = (src: number, dst: number, from: number, n: number) => {
+      const scale = src / dst
+      const stretch = Math.max(1, scale)
+      const support = 3 * stretch
+      const k = Math.ceil(2 * support) + 1
+      const lanczos = (x: number) => (x === 0 ? 1 : (3 * Math.sin(Math.PI * x) * Math.sin((Math.PI * x) / 3)) / (Math.PI * x) ** 2)
+      return Array.from({length: n}, (_, i) => {
+        const centre = (from + i + 0.5) * scale - 0.5
+        const lo = Math.ceil(centre - support)
+        const taps = Array.from({length: k}, (_, t) => {
+          const j = lo + t
+          return {j: Math.min(src - 1, Math.max(0, j)), w: Math.abs(j - centre) < support ? lanczos((j - centre) / stretch) : 0}
+        })
+        const sum = taps.reduce((a, t) => a + t.w, 0)
+        return taps.map((t) => ({j: t.j, w: t.w / sum}))
+      })
+    }
+    let seed = 11
+    const next = () => (seed = (seed * 1103515245 + 12345) >>> 0)
+    for (const [w, hgt, tw, th, crop] of [[40, 30, 27, 20, 16], [30, 30, 17, 17, 12], [12, 9, 30, 22, 10], [50, 37, 26, 19, 19]]) {
+      const px = Uint8Array.from({length: w * hgt * 3}, () => next() & 255)
+      const left = next() % (tw - crop + 1)
+      const top = next() % (th - crop + 1)
+      const flip = (next() & 1) === 1
+      const out = new Float32Array(crop * crop * 3)
+      resizeCrop(px, {width: w, height: hgt, targetWidth: tw, targetHeight: th, left, top, crop, flip}, [0.5, -1, 2], out, 0)
+      const hk = kernel(w, tw, left, crop)
+      const vk = kernel(hgt, th, top, crop)
+      for (let y = 0; y < crop; y++)
+        for (let x = 0; x < crop; x++)
+          for (let c = 0; c < 3; c++) {
+            let acc = 0
+            for (const v of vk[y]) {
+              let row = 0
+              for (const h of hk[x]) row += h.w * px[(v.j * w + h.j) * 3 + c]
+              acc += v.w * row
+            }
+            const want = Math.fround(Math.min(255, Math.max(0, acc)) + [0.5, -1, 2][c])
+            const got = out[(y * crop + (flip ? crop - 1 - x : x)) * 3 + c]
+            assert.ok(Object.is(got, want), `${w}x${hgt} -> ${tw}x${th} crop ${crop} at (${x}, ${y}, ${c}): ${got} vs ${want}`)
+          }
+    }
+  })
 })
