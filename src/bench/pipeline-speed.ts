@@ -1,11 +1,10 @@
 // Training images/s through the real input pipeline (TrainBatchStream: worker
 // threads decoding, augmenting and prefetching), and the fraction of the wall time
 // the step loop spent waiting for a batch.
-import os from 'node:os'
 import {setImmediate as yieldToLoop} from 'node:timers/promises'
 import type {DatasetStats} from '../data/stats.js'
 import type {ImageFolderIndex} from '../data/image-folder.js'
-import {TrainBatchStream} from '../data/train-batch-stream.js'
+import {defaultDecodeWorkers, TrainBatchStream} from '../data/train-batch-stream.js'
 import {summarize, type TimingSummary} from './stats.js'
 import {StepRunner, type StepSetup} from './step-runner.js'
 
@@ -42,7 +41,7 @@ export interface PipelineOptions {
 
 export async function measurePipeline(setup: StepSetup, index: ImageFolderIndex, stats: DatasetStats, opts: PipelineOptions): Promise<PipelineTiming> {
   // TrainBatchStream's own default, stated so the report can say how many decoded.
-  const workers = opts.workers ?? Math.max(1, os.availableParallelism() - 1)
+  const workers = opts.workers ?? defaultDecodeWorkers(opts.scale, opts.scaleMax ?? opts.scale)
   const stream = new TrainBatchStream(index, stats, {
     crop: setup.spec.crop,
     scaleMin: opts.scale,

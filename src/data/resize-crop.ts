@@ -15,12 +15,8 @@ function lanczos(x: number): number {
 }
 
 interface Taps {
-  /** taps per output coordinate (the stride of offset and weight) */
+  /** taps per output coordinate (zero-weight padded) */
   k: number
-  /** the first tap with a non-zero weight, and how many follow it: the kernel's support is contiguous */
-  first: Int32Array
-  count: Int32Array
-  /** source coordinate of each tap (edge pixels repeat) */
   index: Int32Array
   weight: Float64Array
 }
@@ -33,30 +29,20 @@ function taps(src: number, dst: number, from: number, n: number): Taps {
   const k = Math.ceil(2 * support) + 1
   const index = new Int32Array(n * k)
   const weight = new Float64Array(n * k)
-  const first = new Int32Array(n)
-  const count = new Int32Array(n)
   for (let i = 0; i < n; i++) {
     const centre = (from + i + 0.5) * scale - 0.5
     const lo = Math.ceil(centre - support)
     let sum = 0
-    let f = -1
-    let l = -1
     for (let t = 0; t < k; t++) {
       const j = lo + t
       const w = Math.abs(j - centre) < support ? lanczos((j - centre) / stretch) : 0
-      index[i * k + t] = Math.min(src - 1, Math.max(0, j))
+      index[i * k + t] = Math.min(src - 1, Math.max(0, j)) // edge pixels repeat
       weight[i * k + t] = w
       sum += w
-      if (w !== 0) {
-        if (f < 0) f = t
-        l = t
-      }
     }
     for (let t = 0; t < k; t++) weight[i * k + t] /= sum
-    first[i] = Math.max(0, f)
-    count[i] = l - Math.max(0, f) + 1
   }
-  return {k, first, count, index, weight}
+  return {k, index, weight}
 }
 
 export interface CropGeometry {
@@ -94,60 +80,49 @@ export function resizeCrop(px: Uint8Array, g: CropGeometry, add: readonly [numbe
   const h = taps(width, targetWidth, left, crop)
   const v = taps(height, targetHeight, top, crop)
   // Horizontal pass over the source rows the vertical taps touch, then vertical pass.
-  // Only the non-zero taps are visited (a zero tap adds an exact 0), and every sum runs
-  // over its taps in the same order as a plain double loop: the result is bit-identical.
   let r0 = height
   let r1 = -1
-  for (let y = 0; y < crop; y++) {
-    const at = y * v.k + v.first[y]
-    r0 = Math.min(r0, v.index[at])
-    r1 = Math.max(r1, v.index[at + v.count[y] - 1])
+  for (let i = 0; i < v.index.length; i++) {
+    if (v.weight[i] === 0) continue
+    r0 = Math.min(r0, v.index[i])
+    r1 = Math.max(r1, v.index[i])
   }
   const rows = r1 - r0 + 1
-  const line = crop * 3
-  const tmp = new Float64Array(rows * line)
-  // the horizontal taps as byte offsets into a source row
-  const hOff = new Int32Array(h.index.length)
-  for (let i = 0; i < hOff.length; i++) hOff[i] = h.index[i] * 3
+  const tmp = new Float64Array(rows * crop * 3)
   for (let r = 0; r < rows; r++) {
     const srcRow = (r0 + r) * width * 3
-    let o = r * line
     for (let x = 0; x < crop; x++) {
       let c0 = 0, c1 = 0, c2 = 0
-      const t0 = x * h.k + h.first[x]
-      const t1 = t0 + h.count[x]
-      for (let t = t0; t < t1; t++) {
-        const w = h.weight[t]
-        const s = srcRow + hOff[t]
+      for (let t = 0; t < h.k; t++) {
+        const w = h.weight[x * h.k + t]
+        if (w === 0) continue
+        const s = srcRow + h.index[x * h.k + t] * 3
         c0 += w * px[s]
         c1 += w * px[s + 1]
         c2 += w * px[s + 2]
       }
+      const o = (r * crop + x) * 3
       tmp[o] = c0
       tmp[o + 1] = c1
       tmp[o + 2] = c2
-      o += 3
     }
   }
-  // Vertical pass one output row at a time: acc[x] += w_t * tmp[row_t][x], taps in order.
-  const acc = new Float64Array(line)
   for (let y = 0; y < crop; y++) {
-    acc.fill(0)
-    const t0 = y * v.k + v.first[y]
-    const t1 = t0 + v.count[y]
-    for (let t = t0; t < t1; t++) {
-      const w = v.weight[t]
-      const base = (v.index[t] - r0) * line
-      for (let i = 0; i < line; i++) acc[i] += w * tmp[base + i]
-    }
-    const row = offset + y * line
     for (let x = 0; x < crop; x++) {
-      const s = x * 3
-      const o = row + (flip ? crop - 1 - x : x) * 3
+      let c0 = 0, c1 = 0, c2 = 0
+      for (let t = 0; t < v.k; t++) {
+        const w = v.weight[y * v.k + t]
+        if (w === 0) continue
+        const s = ((v.index[y * v.k + t] - r0) * crop + x) * 3
+        c0 += w * tmp[s]
+        c1 += w * tmp[s + 1]
+        c2 += w * tmp[s + 2]
+      }
+      const o = offset + (y * crop + (flip ? crop - 1 - x : x)) * 3
       // Clamped like sharp's uint8 output (Lanczos lobes overshoot at edges).
-      out[o] = clamp255(acc[s]) + a0
-      out[o + 1] = clamp255(acc[s + 1]) + a1
-      out[o + 2] = clamp255(acc[s + 2]) + a2
+      out[o] = clamp255(c0) + a0
+      out[o + 1] = clamp255(c1) + a1
+      out[o + 2] = clamp255(c2) + a2
     }
   }
 }

@@ -238,7 +238,7 @@ describe('bench --env-arm', () => {
   it('times each arm in its own process under its own settings, and renders the ratio', async () => {
     const setup: StepSetup = {spec: TINY, init: {kind: 'glorot'}, batch: 4, lr: 0.01, momentum: 0.9, weightDecay: 5e-4, dropout: 0.5, seed: 1}
     const r = await measureEnvArms({
-      arms: [parseEnvArm('probe:VGG_REPRO_ENV_ARM_PROBE=7')],
+      arms: [parseEnvArm('probe:BENCH_ENV_ARM_PROBE=7')],
       configs: ['A-LRN'],
       precisions: ['fp32'],
       setupOf: () => setup,
@@ -246,12 +246,12 @@ describe('bench --env-arm', () => {
       steps: 3,
       log: () => {},
     })
-    assert.deepEqual(r.arms.map((a) => [a.name, a.seen.VGG_REPRO_ENV_ARM_PROBE]), [[REFERENCE_ARM, null], ['probe', '7']])
+    assert.deepEqual(r.arms.map((a) => [a.name, a.seen.BENCH_ENV_ARM_PROBE]), [[REFERENCE_ARM, null], ['probe', '7']])
     const row = r.rows[0]
     assert.ok(row.byArm[REFERENCE_ARM].fp32! > 0 && row.byArm.probe.fp32! > 0, JSON.stringify(row))
     const md = renderMarkdown({...fakeResult(), envArms: r})
     assert.match(md, /## Environment arms, side by side/)
-    assert.match(md, /\*\*probe\*\* `VGG_REPRO_ENV_ARM_PROBE=7`/)
+    assert.match(md, /\*\*probe\*\* `BENCH_ENV_ARM_PROBE=7`/)
     const ratio = (row.byArm.probe.fp32! / row.byArm[REFERENCE_ARM].fp32!).toFixed(2)
     assert.ok(md.includes(`| A-LRN | ${row.byArm[REFERENCE_ARM].fp32!.toFixed(1)} | ${row.byArm.probe.fp32!.toFixed(1)} | ${ratio} |`), md)
   })

@@ -4,7 +4,7 @@ import {after, before, describe, it} from 'node:test'
 import type {ImageFolderIndex} from '../../src/data/image-folder.js'
 import {indexImageFolder} from '../../src/data/image-folder.js'
 import type {DatasetStats} from '../../src/data/stats.js'
-import {TrainBatchStream, type Batch, type TrainStreamOptions} from '../../src/data/train-batch-stream.js'
+import {defaultDecodeWorkers, TrainBatchStream, type Batch, type TrainStreamOptions} from '../../src/data/train-batch-stream.js'
 import {loadTrainSample} from '../../src/data/train-sample.js'
 import {GARBAGE, TRUNCATED, makeImageFolder, tempDir} from './fixtures.js'
 
@@ -168,5 +168,16 @@ describe('TrainBatchStream', () => {
       }
     }
     assert.ok(plain[0] < plain[31 * 3]) // the ramp rises left to right
+  })
+})
+
+describe('defaultDecodeWorkers', () => {
+  it('scale jitter gets a worker per core (every crop is resampled in JS); a fixed S leaves a core to TensorFlow', () => {
+    assert.equal(defaultDecodeWorkers(146, 146, 2), 1)
+    assert.equal(defaultDecodeWorkers(146, 293, 2), 2)
+    assert.equal(defaultDecodeWorkers(256, 256, 8), 7)
+    assert.equal(defaultDecodeWorkers(256, 512, 8), 8)
+    assert.equal(defaultDecodeWorkers(256, 256, 1), 1, 'never zero workers')
+    assert.equal(defaultDecodeWorkers(256, 512, 1), 1)
   })
 })
