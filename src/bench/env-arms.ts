@@ -3,10 +3,9 @@
 // oneDNN options when the library starts, so every arm measures in a fresh child process
 // (env-arm-child.ts), and so does the reference arm ("as run"), so that both pay the same.
 // Arms alternate their order per config (AB, BA, ...) so that a load change hits them alike.
-import {fork} from 'node:child_process'
-import {fileURLToPath} from 'node:url'
 import type {Precision} from '../backend/precision.js'
 import type {ConfigName} from '../models/index.js'
+import {askChild} from './ask-child.js'
 import type {EnvArmReply, EnvArmRequest} from './env-arm-child.js'
 import type {StepSetup} from './step-runner.js'
 
@@ -40,18 +39,9 @@ export function parseEnvArm(spec: string): EnvArm {
   return {name, env}
 }
 
-function runArm(arm: EnvArm, req: EnvArmRequest): Promise<EnvArmReply> {
-  const here = import.meta.url
-  const entry = fileURLToPath(new URL(here.endsWith('.ts') ? './env-arm-child.ts' : './env-arm-child.js', here))
-  const execArgv = here.endsWith('.ts') ? ['--import', 'tsx'] : [] // under tsx (tests) the child needs the loader
-  const child = fork(entry, [], {execArgv, env: {...process.env, ...arm.env}, stdio: ['ignore', 'ignore', 'pipe', 'ipc']})
-  let stderr = ''
-  child.stderr?.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-2000)))
-  return new Promise<EnvArmReply>((resolve) => {
-    child.once('message', (m) => resolve(m as EnvArmReply))
-    child.once('exit', (code, signal) => resolve({ok: false, error: `arm ${arm.name}: child exited (${signal ?? code}): ${stderr.trim().split('\n').at(-1) ?? ''}`}))
-    child.send(req)
-  })
+async function runArm(arm: EnvArm, req: EnvArmRequest): Promise<EnvArmReply> {
+  const {reply} = await askChild<EnvArmReply>('env-arm-child', req, {env: {...process.env, ...arm.env}, what: `arm ${arm.name}: child`})
+  return reply
 }
 
 export async function measureEnvArms(opts: {
