@@ -1,5 +1,6 @@
 // Reads a Node test runner TAP log; prints the test files that failed only by a native fault
-// (docs/reliability.md, issue 21) and exits 0 only if those are the only failures:
+// (docs/reliability.md, issue 21) and exits 0 only if those are the only failures. CI no longer
+// reruns them (issue 21): it names them in its log and fails. A native fault is
 //  - a file whose process died by a signal although none of its tests failed, or
 //  - a test whose error is one TensorFlow raises from inside a kernel or its executor, never on
 //    our input, or one of glibc's heap checks (scripts/native-fault.mjs): e.g. kill-resume's
@@ -10,7 +11,7 @@ import {readFileSync} from 'node:fs'
 import path from 'node:path'
 import {isNativeFaultText} from '../scripts/native-fault.mjs'
 
-/** {files, other}: the files to rerun and the number of failures that are not native faults. */
+/** {files, other}: the files that failed by a native fault and the number of failures that are not. */
 export function nativeFaultFiles(tap) {
   const lines = tap.split('\n')
   const files = new Set()

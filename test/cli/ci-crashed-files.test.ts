@@ -1,6 +1,6 @@
-// CI reruns a test file once only when it failed by a native fault (issue 21): its process
-// died by a signal, or a test failed with an error TensorFlow raises from inside a kernel.
-// Every other failure must still fail CI.
+// CI names a test file as a native fault (issue 21) only when its process died by a signal,
+// or a test failed with an error TensorFlow raises from inside a kernel; every failure fails CI,
+// the naming only says which kind it was. Anything else must not be called a native fault.
 import assert from 'node:assert/strict'
 import {test} from 'node:test'
 // @ts-expect-error: a plain .mjs script without types
@@ -26,12 +26,12 @@ const INVALID = `child was not killed (it ended first): WARNING: All log message
 Error: Session fail to run with error: Output 0 of type INVALID does not match declared output type float for node {{node MatMul_117}}
     at NodeJSKernelBackend.runSavedModel (.native/tfjs-node/dist/nodejs_kernel_backend.js:461:43)`
 
-test('a test failed by a TensorFlow-internal error is a native fault: its file is rerun', () => {
+test('a test failed by a TensorFlow-internal error is a native fault: its file is named', () => {
   const tap = [passing(1), failing(2, 'kill -9 then resume', 'test/train/kill-resume.test.ts', INVALID), passing(3)].join('\n')
   assert.deepEqual(nativeFaultFiles(tap), {files: ['test/train/kill-resume.test.ts'], other: 0})
 })
 
-test('a file whose process died by a signal is rerun; two faults in one file name it once', () => {
+test('a file whose process died by a signal is named; two faults in one file name it once', () => {
   const tap = [
     fileDied(1, 'test/runner/run.test.ts', 'SIGSEGV'),
     failing(2, 'a', 'test/eval/dense.test.ts', 'could not execute a primitive. in file tensorflow/core/kernels/mkl/mkl_maxpooling_op.cc:388'),
@@ -40,7 +40,7 @@ test('a file whose process died by a signal is rerun; two faults in one file nam
   assert.deepEqual(nativeFaultFiles(tap), {files: ['test/runner/run.test.ts', 'test/eval/dense.test.ts'], other: 0})
 })
 
-test('any other failure counts against the rerun: an assertion, a file that exited 1, a fault without a location', () => {
+test('any other failure is not a native fault: an assertion, a file that exited 1, a fault without a location', () => {
   const assertion = failing(1, 'loss falls', 'test/train/train-net.test.ts', 'Expected values to be strictly equal:\n0.5 !== 0.4')
   assert.deepEqual(nativeFaultFiles(assertion), {files: [], other: 1})
   const mixed = [failing(1, 'x', 'test/train/kill-resume.test.ts', INVALID), assertion.replace('not ok 1', 'not ok 2')].join('\n')
