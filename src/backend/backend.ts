@@ -66,7 +66,8 @@ function nativeCandidates(): string[] {
  * default, two pools' worth of concurrent ops). Why (issue 21, docs/reliability.md): the core
  * dump of the native heap corruption had two oneDNN convolution-backward kernels running at
  * once; one inter-op thread runs one op at a time (each op still uses every core through the
- * intra-op pool). Measured cost: 1-2% of the training step (`bench --env-arm`, bench/history.yaml). Must be set
+ * intra-op pool). Measured cost: 1-2% of the bench's training step (`bench --env-arm`), 4.4% in a
+ * training run of net A (bench/history.yaml). Must be set
  * before TensorFlow starts: it reads the variable once.
  */
 export const DEFAULT_INTEROP_THREADS = '1'

@@ -69,13 +69,6 @@ const PERM_STREAM = 0x9e7
 const SUBSET_STREAM = 0x5b5
 
 /**
- * Batch b of epoch e holds positions [b*batchSize, (b+1)*batchSize) of that epoch's
- * permutation; the last batch may be partial (batchesPerEpoch = ceil(N / batchSize)).
- * A corrupt image is left out of its batch (the batch is shorter, n < batchSize) and
- * reported by skipped(): filling from the next sample would make every later batch
- * depend on which files failed.
- */
-/**
  * Decode workers when none are asked for. With a fixed S, every epoch after the first copies
  * its crops from the decoded cache: one worker, and the other cores to TensorFlow. With scale
  * jitter, every crop is resampled in JS (resize-crop.ts, ~1.5 ms CPU per 128-pixel crop), which
@@ -88,6 +81,13 @@ export function defaultDecodeWorkers(scaleMin: number, scaleMax: number, cores =
   return scaleMax > scaleMin ? Math.max(1, cores) : Math.max(1, cores - 1)
 }
 
+/**
+ * Batch b of epoch e holds positions [b*batchSize, (b+1)*batchSize) of that epoch's
+ * permutation; the last batch may be partial (batchesPerEpoch = ceil(N / batchSize)).
+ * A corrupt image is left out of its batch (the batch is shorter, n < batchSize) and
+ * reported by skipped(): filling from the next sample would make every later batch
+ * depend on which files failed.
+ */
 export class TrainBatchStream {
   readonly batchesPerEpoch: number
   private readonly samples: Sample[]
