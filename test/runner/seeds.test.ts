@@ -1,6 +1,7 @@
 // Seeds per net (issue 20): with `seeds: k` every trained net of the graph exists k
 // times, seed i following the paper's chain within itself; seed 1 is the one-seed graph
-// unchanged (its keys are those of the committed results/subset/ run); rows are the mean
+// unchanged (its keys are those of the committed results/subset/ run, and those of the
+// runs before the warm-up switch are the no-warm-up base's); rows are the mean
 // of their k nets, fusions fuse same-index seeds; a run with more seeds reuses one with
 // fewer; the one-seed report of a k = 3 cache is the one-seed run's report.
 import assert from 'node:assert/strict'
@@ -82,14 +83,24 @@ test('k = 1 keeps the graph: seeds: 1 is no seeds at all, and a k = 2 or 3 graph
   for (const [key, node] of one.nodes) if (!probeOnly.has(key) || three.nodes.has(key)) assert.deepEqual(three.nodes.get(key), node, node.name)
 })
 
-test("k = 1 keys are today's: every job of the committed results/subset/ run is in the one-seed subset graph, same key and name", () => {
-  const prov = JSON.parse(readFileSync(path.join(PROJECT, 'results', 'subset', 'provenance.json'), 'utf8')) as {dataset: {id: string; trainImages: number; valImages: number}; precision: Precision; jobs: {key: string; name: string}[]}
+// A committed run's jobs, each in the graph its profile builds now (same key and name): the
+// run re-renders from its cache. Built in the run's precision (the cache key holds it).
+function assertRunInGraph(resultsDir: string, profileFile: string, seeds?: number): void {
+  const prov = JSON.parse(readFileSync(path.join(PROJECT, 'results', resultsDir, 'provenance.json'), 'utf8')) as {dataset: {id: string; trainImages: number; valImages: number}; precision: Precision; jobs: {key: string; name: string}[]}
   const dataset: DatasetInfo = {root: '/elsewhere', id: prov.dataset.id, numClasses: 10, trainImages: prov.dataset.trainImages, valImages: prov.dataset.valImages}
-  // The cache key holds the precision, so the graph is built in the one the run used (bf16 since issue 19).
-  const profile = loadProfile('subset', path.join(EXPERIMENTS, 'profiles'))
+  const profile = applyDesign(loadProfile(path.join(EXPERIMENTS, profileFile)), {seeds})
   const g = buildGraph({tables: TABLES, profile, dataset, runDir: path.join('/nonexistent/runs', profile.name), precision: prov.precision})
-  assert.ok(prov.jobs.length >= 80)
-  for (const j of prov.jobs) assert.equal(g.nodes.get(j.key)?.name, j.name, `${j.name} (${j.key})`)
+  assert.ok(prov.jobs.length >= 80 * (seeds ?? 1))
+  for (const j of prov.jobs) assert.equal(g.nodes.get(j.key)?.name, j.name, `${resultsDir}: ${j.name} (${j.key})`)
+}
+
+test("k = 1 keys are today's: every job of the committed results/subset/ run is in the one-seed subset graph, same key and name", () => {
+  assertRunInGraph('subset', 'profiles/subset.yaml')
+})
+
+test('the runs before the warm-up switch are the no-warm-up base\'s jobs, at k = 1 and k = 2', () => {
+  assertRunInGraph('ablation/subset-no-warmup', 'ablation/subset-no-warmup.yaml')
+  assertRunInGraph('ablation/subset-seeds2-no-warmup', 'ablation/subset-no-warmup.yaml', 2)
 })
 
 test('results folders: the profile\'s at k = 1, -seeds<k> and -val<n> beyond; one holding another profile\'s reports is refused', () => {

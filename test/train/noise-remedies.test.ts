@@ -66,24 +66,29 @@ test('warm-up: lr rises linearly over the first W steps to the epoch lr, then st
   assert.ok(warmedUpLr(0.01, 0, 10, {...step, warmupEpochs: 0.25}) < 0.01)
 })
 
-test('warm-up goes to stages that start at lr.initial, never to fine-tunes; without it the job is unchanged', () => {
+test('warm-up goes to stages that start at lr.initial, never to fine-tunes; the no-warm-up base keeps the jobs measured before the switch', () => {
   const subset = loadProfile('subset', path.join(EXPERIMENTS, 'profiles'))
   const warmup = loadProfile(path.join(EXPERIMENTS, 'ablation', 'subset-warmup.yaml'))
-  assert.equal(stageLrPolicy(warmup, false, 24).warmupEpochs, 2)
-  assert.equal(stageLrPolicy(warmup, true, 8).warmupEpochs, undefined)
-  assert.ok(!('warmupEpochs' in stageLrPolicy(subset, false, 24)), 'absent stays absent (cache keys unchanged)')
-  // the warm-up profile differs from subset only in the lr policy of a first stage
+  const noWarmup = loadProfile(path.join(EXPERIMENTS, 'ablation', 'subset-no-warmup.yaml'))
+  assert.equal(stageLrPolicy(subset, false, 24).warmupEpochs, 2)
+  assert.equal(stageLrPolicy(subset, true, 8).warmupEpochs, undefined)
+  assert.ok(!('warmupEpochs' in stageLrPolicy(noWarmup, false, 24)), 'absent stays absent (the cache keys of the runs before the switch)')
   const job = (p: typeof subset, fineTune: boolean) => stageJob(p, {config: 'A', scale: 256, numClasses: 10, fineTune, seed: 1, precision: 'fp32'})
-  const {lr: lrWarm, ...restWarm} = job(warmup, false)
-  const {lr: lrBase, ...restBase} = job(subset, false)
+  // since the switch the warm-up probe's jobs are subset's (results/subset-warmup/ = results/subset/)
+  for (const fineTune of [false, true]) assert.deepEqual(job(warmup, fineTune), job(subset, fineTune))
+  // the no-warm-up base differs from subset only in the lr policy of a first stage
+  const {lr: lrWarm, ...restWarm} = job(subset, false)
+  const {lr: lrBase, ...restBase} = job(noWarmup, false)
   assert.deepEqual(restWarm, restBase)
   assert.deepEqual({...lrWarm, warmupEpochs: undefined}, {...lrBase, warmupEpochs: undefined})
-  assert.deepEqual(job(warmup, true), job(subset, true))
+  assert.deepEqual(job(noWarmup, true), job(subset, true))
+  // the probes measured before the switch extend the no-warm-up base
+  for (const file of ['subset-seeds8.yaml', 'subset-x3.yaml']) assert.deepEqual(loadProfile(path.join(EXPERIMENTS, 'ablation', file)).lr, noWarmup.lr, file)
   // He: only the init spec differs
   for (const [file, init] of [['subset-he.yaml', {kind: 'he'}], ['subset-he-conv.yaml', {kind: 'he', fcStd: 0.01}]] as const) {
     const he = loadProfile(path.join(EXPERIMENTS, 'ablation', file))
     assert.deepEqual(he.init, init)
-    assert.deepEqual({...he, name: '', description: '', init: subset.init, noiseDefaults: subset.noiseDefaults}, {...subset, name: '', description: ''})
+    assert.deepEqual({...he, name: '', description: '', init: noWarmup.init, noiseDefaults: noWarmup.noiseDefaults}, {...noWarmup, name: '', description: ''})
   }
 })
 
