@@ -5,14 +5,13 @@
 // Usage: node scripts/noise-remedies-summary.mjs BASELINE_DIR ARM_DIR...
 import {existsSync, readdirSync, readFileSync} from 'node:fs'
 import path from 'node:path'
+import {mean, sd} from './stats.mjs'
 
 const dirs = process.argv.slice(2)
 if (dirs.length < 2) {
   console.error('usage: node scripts/noise-remedies-summary.mjs BASELINE_DIR ARM_DIR...')
   process.exit(2)
 }
-const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length
-const sd = (xs) => Math.sqrt(xs.reduce((a, x) => a + (x - mean(xs)) ** 2, 0) / (xs.length - 1))
 // F(3, 3) one-sided 5% critical value (standard tables): with 4 seeds per arm a variance ratio
 // below it is within chance
 const F_3_3 = 9.28

@@ -9,6 +9,7 @@
 //   node scripts/precision-parity-summary.mjs runs/parity/parity.jsonl [--json]
 import {readFileSync} from 'node:fs'
 import {createRequire} from 'node:module'
+import {mean, sd} from './stats.mjs'
 
 const require = createRequire(import.meta.url)
 const tQuantile = require('@stdlib/stats-base-dists-t-quantile')
@@ -26,8 +27,6 @@ const rows = readFileSync(file, 'utf8')
 const byKey = new Map()
 for (const r of rows) byKey.set(`${r.config}/${r.seed}/${r.precision}`, r)
 
-const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length
-const sd = (xs) => (xs.length < 2 ? NaN : Math.sqrt(xs.reduce((a, x) => a + (x - mean(xs)) ** 2, 0) / (xs.length - 1)))
 const f = (x, d = 1) => (Number.isFinite(x) ? x.toFixed(d) : '–')
 const sgn = (x, d = 2) => (Number.isFinite(x) ? `${x >= 0 ? '+' : ''}${x.toFixed(d)}` : '–')
 

@@ -5,13 +5,9 @@
 // Usage: node scripts/probe-seeds-summary.mjs [DIR]   (default runs/probes-seeds/subset-x3)
 import {existsSync, readdirSync, readFileSync} from 'node:fs'
 import path from 'node:path'
+import {mean, sd} from './stats.mjs'
 
 const dir = process.argv[2] ?? 'runs/probes-seeds/subset-x3'
-const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length
-const sd = (xs) => {
-  const m = xs.reduce((a, b) => a + b, 0) / xs.length
-  return Math.sqrt(xs.reduce((a, x) => a + (x - m) ** 2, 0) / (xs.length - 1))
-}
 const rows = []
 for (const d of readdirSync(dir).filter((x) => /^A-s256-seed\d+$/.test(x)).sort((a, b) => Number(a.slice(11)) - Number(b.slice(11)))) {
   const f = (name) => path.join(dir, d, name)

@@ -14,6 +14,7 @@
 import {existsSync, readdirSync, readFileSync} from 'node:fs'
 import path from 'node:path'
 import {createRequire} from 'node:module'
+import {mean, sd} from './stats.mjs'
 
 const require = createRequire(import.meta.url)
 const tQuantile = require('@stdlib/stats-base-dists-t-quantile')
@@ -33,8 +34,6 @@ if (armRuns === undefined || !Number.isFinite(refSd)) {
   process.exit(2)
 }
 
-const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length
-const sd = (xs) => Math.sqrt(xs.reduce((a, x) => a + (x - mean(xs)) ** 2, 0) / (xs.length - 1))
 const sgn = (x) => `${x >= 0 ? '+' : ''}${x.toFixed(2)}`
 
 // table3.csv: a header line, then one row per Table 3 row (no quoted commas in these columns)
