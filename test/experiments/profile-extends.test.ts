@@ -76,7 +76,11 @@ test('mistakes in either file are one file:line error in the file that holds the
 })
 
 test('the shipped variants are their base plus what they say', () => {
-  const subset = loadProfile('subset')
+  // x3 and seeds8 were measured without the warm-up: their base is the no-warm-up protocol
+  const subset = loadProfile(path.join(EXPERIMENTS, 'ablation', 'subset-no-warmup.yaml'))
+  const current = loadProfile('subset')
+  assert.deepEqual({...subset, name: 'subset', description: undefined, lr: current.lr, noiseDefaults: current.noiseDefaults}, {...current, description: undefined})
+  assert.equal(current.lr.warmupEpochs, 2)
   const x3 = loadProfile(path.join(EXPERIMENTS, 'ablation', 'subset-x3.yaml'))
   assert.deepEqual({...x3, scope: undefined, description: undefined}, {...subset, name: 'subset-x3', epochs: {base: 72, s384: 24, jitter: 24}, timeBudgetMinutes: 240, scope: undefined, description: undefined})
   const seeds8 = loadProfile(path.join(EXPERIMENTS, 'ablation', 'subset-seeds8.yaml'))
