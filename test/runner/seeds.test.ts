@@ -96,6 +96,8 @@ function assertRunInGraph(resultsDir: string, profileFile: string, seeds?: numbe
 
 test("k = 1 keys are today's: every job of the committed results/subset/ run is in the one-seed subset graph, same key and name", () => {
   assertRunInGraph('subset', 'profiles/subset.yaml')
+  // the same graph in bf16 (the cache key holds the precision)
+  assertRunInGraph('ablation/subset-k1-bf16', 'profiles/subset.yaml')
 })
 
 test('the runs before the warm-up switch are the no-warm-up base\'s jobs, at k = 1 and k = 2', () => {
