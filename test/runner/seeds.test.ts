@@ -100,6 +100,10 @@ test("k = 1 keys are today's: every job of the committed results/subset/ run is 
   assertRunInGraph('ablation/subset-k1-bf16', 'profiles/subset.yaml')
 })
 
+test('the committed k = 2 run under warm-up (results/subset-seeds2/) is the subset graph at k = 2', () => {
+  assertRunInGraph('subset-seeds2', 'profiles/subset.yaml', 2)
+})
+
 test('the runs before the warm-up switch are the no-warm-up base\'s jobs, at k = 1 and k = 2', () => {
   assertRunInGraph('ablation/subset-no-warmup', 'ablation/subset-no-warmup.yaml')
   assertRunInGraph('ablation/subset-seeds2-no-warmup', 'ablation/subset-no-warmup.yaml', 2)
