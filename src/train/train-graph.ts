@@ -94,15 +94,11 @@ export function buildTrainGraph(plan: NetPlan, opts: TrainGraphOptions): GraphSp
   const batch = g.add('Cast', [g.add('Shape', [labels], {T: {type: 'int32'}, out_type: {type: 'int32'}})], {SrcT: {type: 'int32'}, DstT: F32})
   // Mixed precision: the loss gradient is cast to the compute dtype, each weight gradient
   // back to float32 for the update (no loss scaling: bfloat16 has float32's exponent range)
-  // (a layer computing in another dtype than the graph's gets dy cast to its own: layerDtype)
-  let dyDtype: ComputeDtype = dtype
   let dy: string | undefined = castTo(g, g.add('RealDiv', [`${xent}:1`, batch], T), 'float32', dtype)
   for (let i = forward.traces.length - 1; i >= 0; i--) {
-    const {layer, trace, dtype: own} = forward.traces[i]
-    dy = castTo(g, dy!, dyDtype, own)
-    dyDtype = own
-    const back = layerKind(layer).graphBackward(layer, dy, trace, {g, weight: forward.computeWeight, needInputGrad: i > 0, dtype: own})
-    for (const [name, grad] of back.grads) grads.set(name, castTo(g, grad, own, 'float32'))
+    const {layer, trace} = forward.traces[i]
+    const back = layerKind(layer).graphBackward(layer, dy!, trace, {g, weight: forward.computeWeight, needInputGrad: i > 0, dtype})
+    for (const [name, grad] of back.grads) grads.set(name, castTo(g, grad, dtype, 'float32'))
     dy = back.dx
   }
 
