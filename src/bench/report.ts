@@ -102,16 +102,26 @@ export function renderBf16Targets(r: BenchResult): string[] {
   ]
 }
 
+/** A ratio cell: the median ratio, and with several rounds the per-round range, `1.74 (1.40–2.20)`. */
+export function ratioCell(ratio: number | null | undefined, num: readonly number[] | undefined, den: readonly number[] | undefined, prefix = ''): string {
+  if (typeof ratio !== 'number') return '–'
+  const cell = `${prefix}${f2(ratio)}`
+  if (num === undefined || den === undefined || num.length < 2 || num.length !== den.length) return cell
+  const per = num.map((n, i) => n / den[i])
+  return `${cell} (${f2(Math.min(...per))}–${f2(Math.max(...per))})`
+}
+
 function bf16Row(c: ConfigBench, r: BenchResult): string[] {
+  const k = c.rounds
   return [
     c.config,
     f1(c.oursImgPerS),
     f1(c.bf16?.imgPerS),
-    c.bf16OverFp32 !== undefined ? `x${f2(c.bf16OverFp32)}` : '–',
+    ratioCell(c.bf16OverFp32, k?.bf16, k?.fp32, 'x'),
     f1(c.torchImgPerS),
     f1(c.torchBf16?.imgPerS),
-    f2(c.ratioVsTorch),
-    f2(c.ratioVsTorchBf16),
+    ratioCell(c.ratioVsTorch, k?.fp32, k?.torch),
+    ratioCell(c.ratioVsTorchBf16, k?.bf16, k?.torchBf16),
     f1(c.bf16?.gflops),
     f2(c.bf16 !== undefined ? c.bf16.gflops / r.machineGemmGflops : null),
     f2(c.bf16MatrixFraction),
@@ -126,7 +136,7 @@ function configRow(c: ConfigBench): string[] {
     c.forwardGflopPerImage.toFixed(3),
     f1(c.oursImgPerS),
     f1(c.torchImgPerS),
-    f2(c.ratioVsTorch),
+    ratioCell(c.ratioVsTorch, c.rounds?.fp32, c.rounds?.torch),
     f1(c.oursGflops),
     f2(c.matrixFraction),
     f1(c.pipeline?.imgPerS),
@@ -199,7 +209,11 @@ export function renderMarkdown(r: BenchResult, runs: RunLogEntry[] = []): string
   const pr = r.protocol
   lines.push(
     `Images/s from the median step time: ours ${pr.steps} steps after ${pr.warmup} warm-up, PyTorch ${pr.torchSteps} after ${pr.torchWarmup} warm-up (+ a short trial of each memory format), ` +
-      `interleaved per config in this one run. GFLOP/s = 3 x forward FLOPs x images/s; "of matrix rate" divides by the machine's float32 GEMM rate ` +
+      `interleaved per config in this one run` +
+      ((pr.rounds ?? 1) > 1
+        ? `, in ${pr.rounds} rounds per config (every arm back to back in each, the order reversed every other round): img/s are the median round's, each ratio the median of its per-round ratios, (range) the per-round spread. `
+        : '. ') +
+      `GFLOP/s = 3 x forward FLOPs x images/s; "of matrix rate" divides by the machine's float32 GEMM rate ` +
       `(**${r.machineGemmGflops.toFixed(0)} GFLOP/s**: ${r.gemmSource}; runs ${r.gemmRuns.map((g) => g.toFixed(0)).join(', ')}; the larger is used). ` +
       `Pipeline = the same step fed by TrainBatchStream from \`${'root' in r.data ? r.data.root : '–'}\`: images/s over ${pr.pipelineSteps} steps after ${pr.pipelineWarmup} warm-up, wall time including waits, ${configs[0]?.pipeline?.workers ?? '–'} decode worker thread(s); data wait = waiting / wall.`,
     '',

@@ -19,6 +19,7 @@ import {computeDtype, type Precision, type PrecisionSetting} from '../backend/pr
 import {loadHistory} from './history.js'
 import {loadAverage} from './load.js'
 import {perOpOverheadUs} from './op-profile.js'
+import {median} from './stats.js'
 import {measurePipeline} from './pipeline-speed.js'
 import type {StepSetup} from './step-runner.js'
 import {TorchReference} from './torch-reference.js'
@@ -52,6 +53,29 @@ export interface BenchOptions {
   precision?: PrecisionSetting
   /** --env-arm: the training step again under these settings, each arm in a fresh process */
   envArms?: EnvArm[]
+  /** rounds of the compute-only step measurements per config (default DEFAULT_ROUNDS; --quick 1) */
+  rounds?: number
+}
+
+/**
+ * Rounds of the compute-only step per config. One round's bf16/fp32 ratio for net A moved
+ * from x1.40 to x2.20 between two runs an hour apart on the 2-core AMX machine (2026-12-08,
+ * results/bench-narrow-fp32): the median of three paired rounds is steadier than one pair.
+ */
+export const DEFAULT_ROUNDS = 3
+
+/** One round of the compute-only step measurements of a config. */
+interface StepRound {
+  fp32: Awaited<ReturnType<typeof measureCompute>>
+  bf16?: Awaited<ReturnType<typeof measureCompute>>
+  torch?: Awaited<ReturnType<TorchReference['trainStep']>>
+  torchBf16?: Awaited<ReturnType<TorchReference['trainStep']>>
+}
+
+/** The round at the (lower) median of `value`, so its step times and op profile go with the median speed. */
+function medianRound<R>(rounds: R[], value: (r: R) => number): R {
+  const sorted = [...rounds].sort((a, b) => value(a) - value(b))
+  return sorted[Math.floor((sorted.length - 1) / 2)]
 }
 
 /** Environment variables that change TensorFlow's speed, recorded with each run. */
@@ -99,6 +123,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
   const protocol = {
     warmup: quick ? 2 : 3,
     steps: opts.steps ?? (quick ? 6 : 10),
+    rounds: opts.rounds ?? (quick ? 1 : DEFAULT_ROUNDS),
     torchWarmup: quick ? 2 : 3,
     torchSteps: opts.steps ?? (quick ? 6 : 10),
     pipelineWarmup: quick ? 3 : 4,
@@ -169,8 +194,30 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
       // The fp32 columns keep their historical names (oursImgPerS ...); bf16 has its own.
       const setup = setupOf(config, 'fp32')
       const fwd = forwardFlops(setup.spec)
-      log(`${config}: ours fp32 (random input)...`)
-      const ours = await measureCompute(setup, {warmup: protocol.warmup, steps: protocol.steps, profile: true})
+      // Rounds: every arm (ours fp32, ours bf16, PyTorch fp32, PyTorch bf16) back to back,
+      // the order reversed every other round, so that a load change between arms hits
+      // both sides of a ratio alike; each ratio is the median of its per-round ratios.
+      const rounds: StepRound[] = []
+      for (let r = 0; r < protocol.rounds; r++) {
+        const tag = protocol.rounds > 1 ? ` (round ${r + 1}/${protocol.rounds})` : ''
+        const round: Partial<StepRound> = {}
+        const oursArms = measured.includes('bf16') ? (['fp32', 'bf16'] as const) : (['fp32'] as const)
+        for (const precision of r % 2 === 0 ? oursArms : [...oursArms].reverse()) {
+          log(`${config}: ours ${precision} (random input)${tag}...`)
+          round[precision] = await measureCompute(setupOf(config, precision), {warmup: protocol.warmup, steps: protocol.steps, profile: true})
+        }
+        if (torch !== undefined) {
+          const torchArms = measured.includes('bf16') ? (['fp32', 'bf16'] as const) : (['fp32'] as const)
+          for (const precision of r % 2 === 0 ? torchArms : [...torchArms].reverse()) {
+            log(`${config}: PyTorch ${precision === 'bf16' ? 'bf16 autocast' : 'fp32'}${tag}...`)
+            const t = await torch.trainStep({...setup, ...(precision === 'bf16' ? {autocast: 'bf16' as const} : {}), warmup: protocol.torchWarmup, steps: protocol.torchSteps})
+            if (precision === 'bf16') round.torchBf16 = t
+            else round.torch = t
+          }
+        }
+        rounds.push(round as StepRound)
+      }
+      const ours = medianRound(rounds, (r) => r.fp32.imgPerS).fp32
       const oursGflops = (3 * fwd * ours.imgPerS) / 1e9
       const row: ConfigBench = {
         config,
@@ -186,10 +233,15 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
           ours.profile === undefined
             ? undefined
             : {ops: ours.profile.ops, uploads: ours.profile.uploads, opMs: ours.profile.opMs, totalMs: ours.profile.totalMs, top: ours.profile.byOp.slice(0, 12)},
+        rounds: {
+          fp32: rounds.map((r) => r.fp32.imgPerS),
+          ...(rounds[0].bf16 !== undefined ? {bf16: rounds.map((r) => r.bf16!.imgPerS)} : {}),
+          ...(rounds[0].torch !== undefined ? {torch: rounds.map((r) => r.torch!.imgPerS)} : {}),
+          ...(rounds[0].torchBf16 !== undefined ? {torchBf16: rounds.map((r) => r.torchBf16!.imgPerS)} : {}),
+        },
       }
-      if (measured.includes('bf16')) {
-        log(`${config}: ours bf16 (random input)...`)
-        const b = await measureCompute(setupOf(config, 'bf16'), {warmup: protocol.warmup, steps: protocol.steps, profile: true})
+      if (rounds[0].bf16 !== undefined) {
+        const b = medianRound(rounds, (r) => r.bf16!.imgPerS).bf16!
         const gflops = (3 * fwd * b.imgPerS) / 1e9
         row.bf16 = {
           imgPerS: b.imgPerS,
@@ -197,7 +249,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
           gflops,
           ops: b.profile === undefined ? undefined : {ops: b.profile.ops, uploads: b.profile.uploads, opMs: b.profile.opMs, totalMs: b.profile.totalMs, top: b.profile.byOp.slice(0, 12)},
         }
-        row.bf16OverFp32 = b.imgPerS / ours.imgPerS
+        row.bf16OverFp32 = median(rounds.map((r) => r.bf16!.imgPerS / r.fp32.imgPerS))
         row.bf16MatrixFraction = bf16Gemm === null ? null : gflops / bf16Gemm.gflops
       }
       if (withEager) {
@@ -211,21 +263,19 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
           ops: prop.profile === undefined ? undefined : {ops: prop.profile.ops, uploads: prop.profile.uploads, opMs: prop.profile.opMs, totalMs: prop.profile.totalMs, top: prop.profile.byOp.slice(0, 12)},
         }
       }
-      if (torch !== undefined) {
-        log(`${config}: PyTorch fp32...`)
-        const t = await torch.trainStep({...setup, warmup: protocol.torchWarmup, steps: protocol.torchSteps})
+      if (rounds[0].torch !== undefined) {
+        const t = medianRound(rounds, (r) => r.torch!.imgPerS).torch!
         row.torchImgPerS = t.imgPerS
         row.torchStepMs = t.stepMs
         row.torchMemoryFormat = t.memoryFormat
         row.torchTrialMs = t.trialMs
-        row.ratioVsTorch = ours.imgPerS / t.imgPerS
+        row.ratioVsTorch = median(rounds.map((r) => r.fp32.imgPerS / r.torch!.imgPerS))
         if (row.eager !== undefined) row.eager.ratioVsTorch = row.eager.imgPerS / t.imgPerS
       }
-      if (torch !== undefined && measured.includes('bf16')) {
-        log(`${config}: PyTorch bf16 autocast...`)
-        const t = await torch.trainStep({...setup, autocast: 'bf16', warmup: protocol.torchWarmup, steps: protocol.torchSteps})
+      if (rounds[0].torchBf16 !== undefined) {
+        const t = medianRound(rounds, (r) => r.torchBf16!.imgPerS).torchBf16!
         row.torchBf16 = {imgPerS: t.imgPerS, stepMs: t.stepMs, memoryFormat: t.memoryFormat, trialMs: t.trialMs}
-        row.ratioVsTorchBf16 = row.bf16 === undefined ? null : row.bf16.imgPerS / t.imgPerS
+        row.ratioVsTorchBf16 = row.bf16 === undefined ? null : median(rounds.map((r) => r.bf16!.imgPerS / r.torchBf16!.imgPerS))
       }
       if (index !== undefined && stats !== undefined) {
         log(`${config}: ours ${trainPrecision.precision} through the input pipeline...`)

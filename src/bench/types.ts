@@ -75,6 +75,12 @@ export interface ConfigBench {
   }
   /** native ops of one step (top entries only) */
   ops?: Omit<OpProfile, 'byOp'> & {top: OpProfile['byOp']}
+  /**
+   * images/s of each round of the compute-only step (absent before rounds existed: one
+   * round). The img/s fields above are the median round's; the ratios are medians of the
+   * per-round ratios.
+   */
+  rounds?: {fp32: number[]; bf16?: number[]; torch?: number[]; torchBf16?: number[]}
 }
 
 export interface BenchResult {
@@ -88,7 +94,7 @@ export interface BenchResult {
   env: Record<string, string>
   backend: {name: string; tfVersion: string; source: string}
   profile: {name: string; crop: number; widthFactor: number; fcWidth: number; batch: number; numClasses: number; trainScale: number; evalBatchSize: number}
-  protocol: {warmup: number; steps: number; torchWarmup: number; torchSteps: number; pipelineWarmup: number; pipelineSteps: number}
+  protocol: {warmup: number; steps: number; /** absent before rounds existed: 1 */ rounds?: number; torchWarmup: number; torchSteps: number; pipelineWarmup: number; pipelineSteps: number}
   machineGemmGflops: number
   gemmSource: string
   /** which precisions ours was measured in, and the one the pipeline, evaluation and training run used (with auto's reason) */

@@ -12,7 +12,7 @@ import {installFastStep, uninstallFastStep} from '../../src/backend/fast-step.js
 import {parseHistory} from '../../src/bench/history.js'
 import {profileOps} from '../../src/bench/op-profile.js'
 import {lastJsonLine} from '../../src/bench/python.js'
-import {renderMarkdown, writeBenchReport} from '../../src/bench/report.js'
+import {ratioCell, renderMarkdown, writeBenchReport} from '../../src/bench/report.js'
 import {imagesPerSecond, median, quantile, summarize} from '../../src/bench/stats.js'
 import {randomBatch, type StepSetup} from '../../src/bench/step-runner.js'
 import {torchPlan} from '../../src/bench/torch-reference.js'
@@ -35,6 +35,14 @@ describe('bench statistics', () => {
     const s = summarize([3, 1, 2, 100])
     assert.deepEqual([s.n, s.min, s.max, s.median], [4, 1, 100, 2.5])
     assert.equal(imagesPerSecond(64, 250), 256)
+  })
+
+  it('a ratio cell shows the median ratio and, over several rounds, the per-round range', () => {
+    // rounds: bf16 1000/500 = 2.0, 900/600 = 1.5, 1100/500 = 2.2 -> median 2.0, range 1.50-2.20
+    assert.equal(ratioCell(2, [1000, 900, 1100], [500, 600, 500], 'x'), 'x2.00 (1.50–2.20)')
+    assert.equal(ratioCell(2, [1000], [500], 'x'), 'x2.00')
+    assert.equal(ratioCell(1.3, undefined, undefined), '1.30')
+    assert.equal(ratioCell(null, [1, 2], [1, 2]), '–')
   })
 })
 
