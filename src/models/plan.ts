@@ -45,7 +45,7 @@ export function planNet(spec: NetSpec): NetPlan {
       const name = `conv${b + 1}_${i + 1}`
       const first = layers.length === 0
       layers.push({kind: 'conv', name, kernelShape: [k, k, channels, out], inputSide: side})
-      if (def.lrnAfterFirstConv && first) layers.push({kind: 'lrn', name: `lrn${b + 1}_${i + 1}`})
+      if (def.lrnAfterFirstConv && first) layers.push({kind: 'lrn', name: `lrn${b + 1}_${i + 1}`, channels: out})
       if (i === block.length - 1) layers.push({kind: 'pool', name: `pool${b + 1}`})
       channels = out
     })

@@ -4,9 +4,10 @@
 // kernels only). Weights and momentum live in the session as resource variables.
 //
 // Why by hand: each layer kind's gradient is one or a few TensorFlow ops
-// (Conv2DBackpropInput/Filter, BiasAddGrad, ReluGrad, LRNGrad, MaxPoolGrad), the
-// same ops TensorFlow's own autodiff emits; every layer kind (models/layers/) adds
-// its own, the backward pass is the plan's layers in reverse. Each is checked
+// (Conv2DBackpropInput/Filter, BiasAddGrad, ReluGrad, MaxPoolGrad), the same ops
+// TensorFlow's own autodiff emits (LRN's is written out: layers/lrn.ts); every
+// layer kind (models/layers/) adds its own, the backward pass is the plan's layers
+// in reverse. Each is checked
 // against tfjs autodiff (test/models/layer-gradients.test.ts), the whole step
 // against the eager step (test/train/graph-step.test.ts).
 //

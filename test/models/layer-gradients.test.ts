@@ -31,7 +31,7 @@ const CASES: Case[] = [
   {title: 'conv 3x3 + bias + ReLU', layer: {kind: 'conv', name: 'conv2_1', kernelShape: [3, 3, 3, 5], inputSide: 6}, input: [2, 6, 6, 3]},
   {title: 'conv 1x1 + bias + ReLU', layer: {kind: 'conv', name: 'conv3_3', kernelShape: [1, 1, 4, 3], inputSide: 4}, input: [2, 4, 4, 4]},
   // activations of this size make the normalisation term (alpha * sum x^2 ~ 2..10) matter
-  {title: 'LRN', layer: {kind: 'lrn', name: 'lrn1_1'}, input: [2, 3, 3, 7], scale: 150},
+  {title: 'LRN', layer: {kind: 'lrn', name: 'lrn1_1', channels: 7}, input: [2, 3, 3, 7], scale: 150},
   {title: '2x2 max-pool', layer: {kind: 'pool', name: 'pool1'}, input: [2, 6, 4, 3]},
   {
     title: 'fc6: flattens a 2x2 map, + bias + ReLU',
