@@ -198,17 +198,17 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
       // the order reversed every other round, so that a load change between arms hits
       // both sides of a ratio alike; each ratio is the median of its per-round ratios.
       const rounds: StepRound[] = []
+      const arms = measured.includes('bf16') ? (['fp32', 'bf16'] as const) : (['fp32'] as const)
       for (let r = 0; r < protocol.rounds; r++) {
         const tag = protocol.rounds > 1 ? ` (round ${r + 1}/${protocol.rounds})` : ''
         const round: Partial<StepRound> = {}
-        const oursArms = measured.includes('bf16') ? (['fp32', 'bf16'] as const) : (['fp32'] as const)
-        for (const precision of r % 2 === 0 ? oursArms : [...oursArms].reverse()) {
+        const inOrder = r % 2 === 0 ? arms : [...arms].reverse()
+        for (const precision of inOrder) {
           log(`${config}: ours ${precision} (random input)${tag}...`)
           round[precision] = await measureCompute(setupOf(config, precision), {warmup: protocol.warmup, steps: protocol.steps, profile: true})
         }
         if (torch !== undefined) {
-          const torchArms = measured.includes('bf16') ? (['fp32', 'bf16'] as const) : (['fp32'] as const)
-          for (const precision of r % 2 === 0 ? torchArms : [...torchArms].reverse()) {
+          for (const precision of inOrder) {
             log(`${config}: PyTorch ${precision === 'bf16' ? 'bf16 autocast' : 'fp32'}${tag}...`)
             const t = await torch.trainStep({...setup, ...(precision === 'bf16' ? {autocast: 'bf16' as const} : {}), warmup: protocol.torchWarmup, steps: protocol.torchSteps})
             if (precision === 'bf16') round.torchBf16 = t
