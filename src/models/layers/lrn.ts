@@ -47,7 +47,7 @@ export function lrn(x: tf.Tensor4D): tf.Tensor4D {
  * A window sum over channels is then one MatMul of the [N*H*W, C] map by it (symmetric, so
  * the backward's transposed sum is the same product).
  */
-export function lrnBand(channels: number): number[] {
+function lrnBand(channels: number): number[] {
   const band: number[] = []
   for (let i = 0; i < channels; i++) for (let j = 0; j < channels; j++) band.push(Math.abs(i - j) <= LRN_PARAMS.depthRadius ? 1 : 0)
   return band
@@ -61,15 +61,15 @@ function windowSum(g: GraphBuilder, x: string, band: string, channels: number): 
   return g.add('Reshape', [summed, shape], RESHAPE_ATTRS)
 }
 
-/** d^-beta and d^(-beta-1); for beta = 0.75 from Rsqrt and Sqrt, which are much cheaper than Pow */
+/**
+ * d^-beta and d^(-beta-1) for the paper's beta = 0.75, from Rsqrt and Sqrt (much cheaper
+ * than Pow). The typed constant stops the build if LRN_PARAMS.beta ever changes.
+ */
+const BETA: 0.75 = LRN_PARAMS.beta
 function lrnScales(g: GraphBuilder, d: string): {scale: string; scaleOverD: string} {
-  if (LRN_PARAMS.beta === 0.75) {
-    const r = g.add('Rsqrt', [d], T) // d^-0.5
-    const scale = g.add('Mul', [r, g.add('Sqrt', [r], T)], T) // d^-0.75
-    return {scale, scaleOverD: g.add('Mul', [scale, g.add('Square', [r], T)], T)} // d^-1.75
-  }
-  const scale = g.add('Pow', [d, g.floatConst([-LRN_PARAMS.beta])], T)
-  return {scale, scaleOverD: g.add('RealDiv', [scale, d], T)}
+  const r = g.add('Rsqrt', [d], T) // d^-0.5
+  const scale = g.add('Mul', [r, g.add('Sqrt', [r], T)], T) // d^-0.75
+  return {scale, scaleOverD: g.add('Mul', [scale, g.add('Square', [r], T)], T)} // d^-1.75
 }
 
 export const lrnLayer: LayerKind<LrnLayer, LrnTrace> = {
@@ -81,9 +81,10 @@ export const lrnLayer: LayerKind<LrnLayer, LrnTrace> = {
   // test/models/layer-gradients.test.ts checks the backward against tfjs autodiff of the
   // LRN op), but LRNGrad's CPU kernel is a plain loop: measured on the 2-core AMX Xeon at
   // A-LRN's first layer (64 x 128 x 128 x 8), forward + backward 141-183 ms with the ops,
-  // 45-48 ms written out (scripts/lrn-microbench.mjs; bench/history.yaml, 2026-12-08). It computes in float32 also in a
-  // bfloat16 graph (with casts around it), as TensorFlow's ops did: the normaliser
-  // d = 2 + alpha * sum is close to 2, where bfloat16 keeps under 3 significant digits.
+  // 45-48 ms written out (scripts/lrn-microbench.mjs; bench/history.yaml, 2026-12-08).
+  // It computes in float32 also in a bfloat16 graph (with casts around it), as
+  // TensorFlow's ops did: the normaliser d = 2 + alpha * sum is close to 2, where
+  // bfloat16 keeps under 3 significant digits.
   //   y = x * d^-beta,  d = bias + alpha * W x^2  (W: the band matrix)
   //   dx = dy * d^-beta - 2 alpha beta * x * W (dy * x * d^(-beta-1))
   graphForward: (layer, x, {g, dtype}) => {
@@ -97,10 +98,10 @@ export const lrnLayer: LayerKind<LrnLayer, LrnTrace> = {
     return {out: castTo(g, out, 'float32', dtype), trace: {input, scale, scaleOverD, band}}
   },
   graphBackward: (layer, dy, trace, {g, dtype}) => {
-    const {alpha, beta} = LRN_PARAMS
+    const {alpha} = LRN_PARAMS
     const dyF = castTo(g, dy, dtype, 'float32')
     const back = windowSum(g, g.add('Mul', [g.add('Mul', [dyF, trace.input], T), trace.scaleOverD], T), trace.band, layer.channels)
-    const dx = g.add('Sub', [g.add('Mul', [dyF, trace.scale], T), g.add('Mul', [g.add('Mul', [trace.input, back], T), g.floatConst([2 * alpha * beta])], T)], T)
+    const dx = g.add('Sub', [g.add('Mul', [dyF, trace.scale], T), g.add('Mul', [g.add('Mul', [trace.input, back], T), g.floatConst([2 * alpha * BETA])], T)], T)
     return {dx: castTo(g, dx, 'float32', dtype), grads: []}
   },
 }
